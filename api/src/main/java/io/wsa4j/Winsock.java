@@ -1,0 +1,171 @@
+package io.wsa4j;
+
+/**
+ * Constants of {@code winsock2.h} and {@code winerror.h}, with their Windows numeric values,
+ * meant for {@code import static io.wsa4j.Winsock.*}.
+ *
+ * <p>Winsock codes ({@code WSAE*}) are what {@link Wsa#getLastError()}, completion routines and
+ * {@link Wsa#getOverlappedResult} report; Win32 codes ({@code ERROR_*}) are what a completion
+ * port reports for the same failure, exactly as on Windows. {@link WsaError} names them.
+ */
+public final class Winsock {
+  private Winsock() {}
+
+  /** Return value of a failed {@code int} call. */
+  public static final int SOCKET_ERROR = -1;
+  /** IPv4 address family. */
+  public static final int AF_INET = 2;
+  /** IPv6 address family. */
+  public static final int AF_INET6 = 23;
+  /** Stream (TCP) socket type; the only type wsa4j supports. */
+  public static final int SOCK_STREAM = 1;
+  /** Datagram socket type: refused with {@link #WSAESOCKTNOSUPPORT} (NIO2 has no overlapped UDP). */
+  public static final int SOCK_DGRAM = 2;
+  /** TCP protocol number. */
+  public static final int IPPROTO_TCP = 6;
+  /** {@code WSASocket} flag: the socket may be used for overlapped I/O. */
+  public static final int WSA_FLAG_OVERLAPPED = 0x01;
+  /** {@code shutdown}: stop receiving. */
+  public static final int SD_RECEIVE = 0;
+  /** {@code shutdown}: stop sending (a FIN follows the queued data). */
+  public static final int SD_SEND = 1;
+  /** {@code shutdown}: both directions. */
+  public static final int SD_BOTH = 2;
+  /** Out-of-band data: not supported ({@link #WSAEOPNOTSUPP}). */
+  public static final int MSG_OOB = 0x1;
+  /** Peek at incoming data: not supported yet ({@link #WSAEOPNOTSUPP}). */
+  public static final int MSG_PEEK = 0x2;
+  /** A receive completes only when its buffers are full, the peer closed, or an error occurred. */
+  public static final int MSG_WAITALL = 0x8;
+  /** Partial message (message sockets only; never reported for streams). */
+  public static final int MSG_PARTIAL = 0x8000;
+  /** Socket-level options. */
+  public static final int SOL_SOCKET = 0xffff;
+  /** Allow the local address to be reused. */
+  public static final int SO_REUSEADDR = 0x0004;
+  /** Send keep-alive probes. */
+  public static final int SO_KEEPALIVE = 0x0008;
+  /** Linger on close; see {@link Wsa#setsockopt}. */
+  public static final int SO_LINGER = 0x0080;
+  /** Send buffer size. */
+  public static final int SO_SNDBUF = 0x1001;
+  /** Receive buffer size. */
+  public static final int SO_RCVBUF = 0x1002;
+  /** Disable Nagle's algorithm (level {@link #IPPROTO_TCP}). */
+  public static final int TCP_NODELAY = 0x0001;
+  /** The largest reasonable backlog for {@link Wsa#listen}. */
+  public static final int SOMAXCONN = 0x7fffffff;
+
+  /** Wait forever. */
+  public static final int WSA_INFINITE = -1;
+  /** Most events one {@link Wsa#waitForMultipleEvents} call waits on. */
+  public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
+  /** Index base of a satisfied wait. */
+  public static final int WSA_WAIT_EVENT_0 = 0;
+  /** An alertable wait ended because completion routines ran. */
+  public static final int WSA_WAIT_IO_COMPLETION = 0xC0;
+  /** The wait timed out. */
+  public static final int WSA_WAIT_TIMEOUT = 258;
+  /** The wait failed; see {@link Wsa#getLastError()}. */
+  public static final int WSA_WAIT_FAILED = -1;
+
+  /** Invalid handle (also {@link #ERROR_INVALID_HANDLE}). */
+  public static final int WSA_INVALID_HANDLE = 6;
+  /** Not enough memory. */
+  public static final int WSA_NOT_ENOUGH_MEMORY = 8;
+  /** Invalid parameter (also {@link #ERROR_INVALID_PARAMETER}). */
+  public static final int WSA_INVALID_PARAMETER = 87;
+  /** The overlapped operation was aborted (closed or cancelled). */
+  public static final int WSA_OPERATION_ABORTED = 995;
+  /** The overlapped operation is not complete yet. */
+  public static final int WSA_IO_INCOMPLETE = 996;
+  /** The overlapped operation was started and will complete later. */
+  public static final int WSA_IO_PENDING = 997;
+  /** Interrupted blocking call. */
+  public static final int WSAEINTR = 10004;
+  /** Bad address: a null or too-short argument. */
+  public static final int WSAEFAULT = 10014;
+  /** Invalid argument. */
+  public static final int WSAEINVAL = 10022;
+  /** Too many open sockets. */
+  public static final int WSAEMFILE = 10024;
+  /** The operation would block. */
+  public static final int WSAEWOULDBLOCK = 10035;
+  /** An operation is already in progress. */
+  public static final int WSAEALREADY = 10037;
+  /** Not a socket (null, closed or foreign handle). */
+  public static final int WSAENOTSOCK = 10038;
+  /** Message too long. */
+  public static final int WSAEMSGSIZE = 10040;
+  /** Bad protocol option. */
+  public static final int WSAENOPROTOOPT = 10042;
+  /** Protocol not supported. */
+  public static final int WSAEPROTONOSUPPORT = 10043;
+  /** Socket type not supported. */
+  public static final int WSAESOCKTNOSUPPORT = 10044;
+  /** Operation not supported. */
+  public static final int WSAEOPNOTSUPP = 10045;
+  /** Address family not supported. */
+  public static final int WSAEAFNOSUPPORT = 10047;
+  /** Address already in use. */
+  public static final int WSAEADDRINUSE = 10048;
+  /** Cannot assign the requested address. */
+  public static final int WSAEADDRNOTAVAIL = 10049;
+  /** The network (or the I/O machinery) is down. */
+  public static final int WSAENETDOWN = 10050;
+  /** The network is unreachable. */
+  public static final int WSAENETUNREACH = 10051;
+  /** The connection was aborted locally. */
+  public static final int WSAECONNABORTED = 10053;
+  /** The connection was reset by the peer. */
+  public static final int WSAECONNRESET = 10054;
+  /** No buffer space: a queue is at its bound. */
+  public static final int WSAENOBUFS = 10055;
+  /** The socket is already connected. */
+  public static final int WSAEISCONN = 10056;
+  /** The socket is not connected. */
+  public static final int WSAENOTCONN = 10057;
+  /** The socket was shut down in that direction. */
+  public static final int WSAESHUTDOWN = 10058;
+  /** The connection timed out. */
+  public static final int WSAETIMEDOUT = 10060;
+  /** The connection was refused. */
+  public static final int WSAECONNREFUSED = 10061;
+  /** No route to the host. */
+  public static final int WSAEHOSTUNREACH = 10065;
+  /** {@code WSAStartup} was not called, or {@code WSACleanup} already was. */
+  public static final int WSANOTINITIALISED = 10093;
+  /** Graceful shutdown in progress. */
+  public static final int WSAEDISCON = 10101;
+
+  /** Win32: invalid handle. */
+  public static final int ERROR_INVALID_HANDLE = 6;
+  /** Win32: the connection was reset (completion-port form of {@link #WSAECONNRESET}). */
+  public static final int ERROR_NETNAME_DELETED = 64;
+  /** Win32: invalid parameter. */
+  public static final int ERROR_INVALID_PARAMETER = 87;
+  /** Win32: the semaphore timeout period expired (completion-port form of {@link #WSAETIMEDOUT}). */
+  public static final int ERROR_SEM_TIMEOUT = 121;
+  /** Win32: the wait was abandoned because the port was closed. */
+  public static final int ERROR_ABANDONED_WAIT_0 = 735;
+  /** Win32: the operation was aborted. */
+  public static final int ERROR_OPERATION_ABORTED = 995;
+  /** Win32: the operation is pending. */
+  public static final int ERROR_IO_PENDING = 997;
+  /** Win32: nothing matched (e.g. nothing to cancel). */
+  public static final int ERROR_NOT_FOUND = 1168;
+  /** Win32: the connection was refused. */
+  public static final int ERROR_CONNECTION_REFUSED = 1225;
+  /** Win32: the network is unreachable. */
+  public static final int ERROR_NETWORK_UNREACHABLE = 1231;
+  /** Win32: the host is unreachable. */
+  public static final int ERROR_HOST_UNREACHABLE = 1232;
+  /** Win32: the connection was aborted locally. */
+  public static final int ERROR_CONNECTION_ABORTED = 1236;
+  /** Win32: the wait timed out. */
+  public static final int WAIT_TIMEOUT = 258;
+  /** Win32: an alertable wait ended because completion routines ran. */
+  public static final int WAIT_IO_COMPLETION = 0xC0;
+  /** {@link WsaOverlapped#internal()} while the operation is pending. */
+  public static final int STATUS_PENDING = 0x103;
+}

@@ -1,0 +1,366 @@
+package io.wsa4j;
+
+import java.net.SocketAddress;
+
+/**
+ * A Winsock context: what {@code WSAStartup} begins and {@code WSACleanup} ends. Every Winsock call
+ * is a method of it, named and shaped as the C function, so a Windows overlapped or completion-port
+ * program ports line by line. Thread-safe.
+ *
+ * <h2>Return convention</h2>
+ * {@code int} calls return 0 on success or {@link Winsock#SOCKET_ERROR}; {@code boolean} calls return
+ * false; {@code socket}/{@code accept} return {@link WsaSocket#INVALID_SOCKET}; handle factories
+ * return null. On failure the calling thread's last error ({@link #getLastError()}) holds the code.
+ * <b>No call throws</b> for a Winsock error or a bad argument: bad input gets the documented code.
+ *
+ * <h2>Out-parameters</h2>
+ * Where C writes through a pointer, Java passes an array of length at least 1 whose element 0 is
+ * written ({@code int[] numberOfBytesRecvd}); null is allowed where C allows {@code NULL}.
+ * Addresses are {@link java.net.InetSocketAddress} instead of {@code sockaddr}.
+ *
+ * <h2>Completion</h2>
+ * An overlapped operation that does not complete at once returns {@code SOCKET_ERROR} with
+ * {@link Winsock#WSA_IO_PENDING}. When it completes, first its token's status and count are
+ * written, then its event is signaled (when there is one and no routine was given), its routine is
+ * queued to the issuing thread (when given), and a packet is posted to the socket's completion port
+ * (when it has one). A call that fails at once gives no completion indication at all.
+ *
+ * <h2>Blocking calls and interrupts</h2>
+ * Blocking calls made on an interrupted thread return their failure value with
+ * {@link Winsock#WSAEINTR} and leave the interrupt flag set; {@link #sleepEx} just returns early.
+ *
+ * @see <a href="https://learn.microsoft.com/en-us/windows/win32/winsock/overlapped-i-o-and-event-objects-2">Overlapped I/O and Event Objects</a>
+ */
+public interface Wsa extends AutoCloseable {
+
+  /**
+   * {@code WSAStartup(MAKEWORD(2,2))} with {@link WsaConfig#defaults()}.
+   *
+   * @throws IllegalStateException if no {@link WsaProvider} is on the class or module path
+   */
+  static Wsa startup() {
+    return startup(WsaConfig.defaults());
+  }
+
+  /**
+   * {@code WSAStartup}: a new, independent context with its own I/O threads. Handles of one
+   * context are foreign to another.
+   *
+   * @throws IllegalStateException if no {@link WsaProvider} is on the class or module path
+   * @throws NullPointerException if {@code config} is null
+   */
+  static Wsa startup(WsaConfig config) {
+    if (config == null) {
+      throw new NullPointerException("config");
+    }
+    return Providers.provider().startup(config);
+  }
+
+  /** {@code WSAGetLastError}: the last error set on the calling thread by any wsa4j call. */
+  static int getLastError() {
+    return LastError.get();
+  }
+
+  /** {@code WSASetLastError}: sets the calling thread's last error. */
+  static void setLastError(int error) {
+    LastError.set(error);
+  }
+
+  /** The {@code WSADATA} of this context: version 2.2, description, provider. */
+  WsaData data();
+
+  /**
+   * {@code WSACleanup}: closes every socket, event and port of this context. Pending operations
+   * end with {@link Winsock#WSA_OPERATION_ABORTED} written to their tokens but, as on Windows,
+   * without signaling events or running routines; every thread blocked in a call of this context
+   * returns at once with that call's failure value; the I/O threads stop. Later calls fail with
+   * {@link Winsock#WSANOTINITIALISED}.
+   *
+   * @return 0, or {@code SOCKET_ERROR} with {@code WSANOTINITIALISED} when already cleaned up
+   */
+  int cleanup();
+
+  /** Calls {@link #cleanup()}; never throws. */
+  @Override
+  default void close() {
+    cleanup();
+  }
+
+  // -- sockets --
+
+  /**
+   * {@code WSASocket}: a new TCP socket.
+   *
+   * @param af {@link Winsock#AF_INET} or {@link Winsock#AF_INET6}, else {@code WSAEAFNOSUPPORT}
+   * @param type {@link Winsock#SOCK_STREAM}, else {@code WSAESOCKTNOSUPPORT} (NIO2 has no
+   *     overlapped datagram channel: a documented difference)
+   * @param protocol 0 or {@link Winsock#IPPROTO_TCP}, else {@code WSAEPROTONOSUPPORT}
+   * @param protocolInfo must be null ({@code WSAEINVAL} otherwise: there is no
+   *     {@code WSAPROTOCOL_INFO} in Java)
+   * @param group must be 0, else {@code WSAEINVAL}
+   * @param flags 0 or {@link Winsock#WSA_FLAG_OVERLAPPED}, else {@code WSAEINVAL}; without the
+   *     flag every call on the socket blocks, as on Windows
+   * @return the socket, or {@link WsaSocket#INVALID_SOCKET}
+   */
+  WsaSocket socket(int af, int type, int protocol, Object protocolInfo, int group, int flags);
+
+  /**
+   * {@code bind}: gives the socket a local address.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null address), {@code WSAEAFNOSUPPORT}
+   *     (not an {@code InetSocketAddress} of the socket's family), {@code WSAEINVAL} (already bound),
+   *     {@code WSAEADDRINUSE}, {@code WSAEADDRNOTAVAIL}
+   */
+  int bind(WsaSocket s, SocketAddress local);
+
+  /**
+   * {@code listen}: makes a bound socket accept connections.
+   *
+   * @param backlog the queue length; {@link Winsock#SOMAXCONN} or anything not positive means the
+   *     system's default
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (not bound), {@code WSAEISCONN}
+   */
+  int listen(WsaSocket s, int backlog);
+
+  /**
+   * {@code WSAAccept} without a condition function: blocks until a connection arrives.
+   *
+   * @param remoteOut if not null, element 0 receives the peer's address
+   * @return the connected socket (with the listener's overlapped flag), or {@code INVALID_SOCKET}:
+   *     {@code WSAEINVAL} (not listening), {@code WSAEINTR}, {@code WSA_OPERATION_ABORTED} (the
+   *     listener was closed, or the context cleaned up)
+   */
+  WsaSocket accept(WsaSocket listener, SocketAddress[] remoteOut);
+
+  /**
+   * {@code WSAConnect}: connects, blocking until done. After a failed connect the socket stays
+   * usable for another attempt, as on Windows.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAECONNREFUSED}, {@code WSAETIMEDOUT},
+   *     {@code WSAENETUNREACH}, {@code WSAEHOSTUNREACH}, {@code WSAEISCONN}, {@code WSAEINVAL}
+   *     (listening), {@code WSAEFAULT}, {@code WSAEAFNOSUPPORT}, {@code WSAEINTR}
+   */
+  int connect(WsaSocket s, SocketAddress remote);
+
+  /**
+   * {@code closesocket}: closes the socket. Every pending operation completes with
+   * {@link Winsock#WSA_OPERATION_ABORTED} through its own mechanism (event, routine, port); later
+   * calls with the handle fail with {@code WSAENOTSOCK}.
+   *
+   * <p>Difference: recent Windows reports {@code ERROR_CONNECTION_ABORTED} for a pending TCP
+   * receive; wsa4j follows the documented 995.
+   */
+  int closesocket(WsaSocket s);
+
+  /**
+   * {@code shutdown}: {@link Winsock#SD_SEND} sends a FIN after the data already queued;
+   * {@link Winsock#SD_RECEIVE} makes new receives fail with {@code WSAESHUTDOWN} while one already
+   * pending still completes. Calling it again is harmless.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTCONN}, {@code WSAEINVAL} (bad {@code how})
+   */
+  int shutdown(WsaSocket s, int how);
+
+  /**
+   * {@code setsockopt} for {@code SOL_SOCKET}: {@code SO_REUSEADDR}, {@code SO_KEEPALIVE},
+   * {@code SO_RCVBUF}, {@code SO_SNDBUF}, {@code SO_LINGER}; for {@code IPPROTO_TCP}:
+   * {@code TCP_NODELAY}. Booleans are 0 or non-zero.
+   *
+   * <p>{@code SO_LINGER}'s value is the linger time in seconds, -1 meaning off. Difference: NIO2 has
+   * no linger option, so only -1 succeeds; 0 (abortive close) and positive values fail with
+   * {@code WSAENOPROTOOPT}.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOPROTOOPT} (unknown or unsupported option),
+   *     {@code WSAEINVAL} (unknown level or bad value)
+   */
+  int setsockopt(WsaSocket s, int level, int option, int value);
+
+  /**
+   * {@code getsockopt} for the options of {@link #setsockopt}.
+   *
+   * @param valueOut element 0 receives the value (booleans as 0/1, {@code SO_LINGER} as -1)
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null or empty {@code valueOut}),
+   *     {@code WSAENOPROTOOPT}, {@code WSAEINVAL}
+   */
+  int getsockopt(WsaSocket s, int level, int option, int[] valueOut);
+
+  /**
+   * {@code getsockname}: the socket's local address.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null or empty {@code out}),
+   *     {@code WSAEINVAL} (not bound)
+   */
+  int getsockname(WsaSocket s, SocketAddress[] out);
+
+  /**
+   * {@code getpeername}: the connected peer's address.
+   *
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT}, {@code WSAENOTCONN}
+   */
+  int getpeername(WsaSocket s, SocketAddress[] out);
+
+  // -- data --
+
+  /**
+   * {@code WSASend}: sends the bytes of {@code buffers[0 .. bufferCount)} in array order.
+   *
+   * <p>Overlapped ({@code overlapped != null} on a socket made with {@code WSA_FLAG_OVERLAPPED}):
+   * completes only when every byte of every buffer is sent, or with an error, never partially;
+   * sends go out in call order. wsa4j always returns {@code SOCKET_ERROR} +
+   * {@link Winsock#WSA_IO_PENDING} for a started operation (allowed by Windows: callers handle
+   * both). Otherwise the call blocks until all is sent and returns 0 with the count.
+   *
+   * @param numberOfBytesSent element 0 receives the count on a blocking success; may be null for
+   *     overlapped calls
+   * @param flags 0 ({@code MSG_OOB} → {@code WSAEOPNOTSUPP})
+   * @param overlapped the token, or null for a blocking send
+   * @param completionRoutine called on this thread in an alertable wait, or null (then the token's
+   *     event is signaled)
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSA_IO_PENDING}, {@code WSAENOTSOCK},
+   *     {@code WSAEINVAL} ({@code bufferCount < 1}, or a token already pending),
+   *     {@code WSAEFAULT} (null array, short array, null element, {@code len} past the buffer,
+   *     null count for a blocking call), {@code WSAENOTCONN}, {@code WSAESHUTDOWN},
+   *     {@code WSAENOBUFS} (the socket's bound of pending sends), {@code WSAECONNRESET} and other
+   *     connection errors already known, {@code WSAEINTR}
+   */
+  int send(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesSent,
+      int flags, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
+
+  /**
+   * {@code WSARecv}: receives into {@code buffers[0 .. bufferCount)}, filling them in array order
+   * with no holes; completes as soon as any data arrived. 0 bytes means the peer closed
+   * gracefully (and every later receive also gets 0). Several receives may be outstanding; they are
+   * filled in call order.
+   *
+   * <p>{@code MSG_WAITALL} completes only when the buffers are full, the peer closed, or an error
+   * occurred. {@code MSG_PEEK} and {@code MSG_OOB} fail with {@code WSAEOPNOTSUPP} (difference).
+   * A receive whose buffers total 0 bytes fails with {@code WSAEOPNOTSUPP} until zero-byte receives
+   * are supported.
+   *
+   * @param numberOfBytesRecvd element 0 receives the count on a blocking success; may be null for
+   *     overlapped calls
+   * @param flags in: 0 or {@code MSG_WAITALL}; out (blocking success): 0. Must not be null
+   *     ({@code WSAEFAULT})
+   * @return as {@link #send}, with {@code WSAEFAULT} also for a read-only buffer
+   */
+  int recv(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesRecvd,
+      int[] flags, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
+
+  /**
+   * {@code WSAGetOverlappedResult}: the outcome of an overlapped operation.
+   *
+   * <p>With {@code wait}, blocks (not alertably: queued routines do not run) until the operation
+   * completes. Difference: Windows waits on the token's event; wsa4j waits for the operation
+   * itself, so a token without an event works too.
+   *
+   * @param bytesTransferred element 0 receives the count on success (not written on failure)
+   * @param flags if not null, element 0 receives the receive flags (0)
+   * @return true on success; false with {@code WSA_IO_INCOMPLETE} (pending and not waiting), the
+   *     operation's Winsock error ({@code WSAECONNRESET}, {@code WSA_OPERATION_ABORTED}, …),
+   *     {@code WSAENOTSOCK}, {@code WSAEFAULT} (null token or count), {@code WSAEINTR}
+   */
+  boolean getOverlappedResult(WsaSocket s, WsaOverlapped overlapped, int[] bytesTransferred,
+      boolean wait, int[] flags);
+
+  /**
+   * {@code CancelIoEx}: cancels the socket's pending operations started with {@code overlapped}
+   * (all of them when null). Not supported yet: returns false with {@code WSAEOPNOTSUPP}.
+   */
+  boolean cancelIoEx(WsaSocket s, WsaOverlapped overlapped);
+
+  // -- events and waits --
+
+  /**
+   * {@code WSACreateEvent}: a manual-reset event, not signaled.
+   *
+   * @return the event, or null ({@code WSA_INVALID_EVENT}) with {@code WSANOTINITIALISED}
+   */
+  WsaEvent createEvent();
+
+  /** {@code WSASetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event. */
+  boolean setEvent(WsaEvent e);
+
+  /** {@code WSAResetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event. */
+  boolean resetEvent(WsaEvent e);
+
+  /**
+   * {@code WSACloseEvent}: later uses fail with {@code WSA_INVALID_HANDLE}; threads waiting on it
+   * return {@code WSA_WAIT_FAILED} (undefined on Windows).
+   */
+  boolean closeEvent(WsaEvent e);
+
+  /**
+   * {@code WSAWaitForMultipleEvents}: waits until one (or, with {@code waitAll}, every) event of
+   * {@code events[0 .. count)} is signaled. Events stay signaled (manual reset).
+   *
+   * @param timeoutMillis 0 polls; {@link Winsock#WSA_INFINITE} waits forever
+   * @param alertable run this thread's queued completion routines, returning
+   *     {@link Winsock#WSA_WAIT_IO_COMPLETION} after them
+   * @return {@code WSA_WAIT_EVENT_0 + i} for the lowest signaled index (with {@code waitAll}, some
+   *     index), {@link Winsock#WSA_WAIT_TIMEOUT}, {@code WSA_WAIT_IO_COMPLETION}, or
+   *     {@link Winsock#WSA_WAIT_FAILED} with {@code WSA_INVALID_PARAMETER} ({@code count} 0 or
+   *     over 64, null or short array), {@code WSA_INVALID_HANDLE} (null, closed or foreign event),
+   *     {@code WSAEINTR}
+   */
+  int waitForMultipleEvents(int count, WsaEvent[] events, boolean waitAll, int timeoutMillis,
+      boolean alertable);
+
+  /**
+   * {@code SleepEx}: sleeps; when {@code alertable}, queued completion routines of this thread run
+   * and end the sleep. A kernel32 call: works whatever the context's state. An interrupt ends the
+   * sleep early (flag left set).
+   *
+   * @return 0, or {@link Winsock#WSA_WAIT_IO_COMPLETION} when routines ran
+   */
+  int sleepEx(int timeoutMillis, boolean alertable);
+
+  // -- completion ports --
+
+  /**
+   * {@code CreateIoCompletionPort}: with {@code s == null}, a new port; otherwise associates
+   * {@code s} with {@code existing} under {@code completionKey}. Not supported yet: null with
+   * {@code WSAEOPNOTSUPP}.
+   */
+  WsaCompletionPort createIoCompletionPort(WsaSocket s, WsaCompletionPort existing,
+      long completionKey, int concurrentThreads);
+
+  /**
+   * {@code GetQueuedCompletionStatus}: removes one packet. Not supported yet: false with
+   * {@code WSAEOPNOTSUPP}.
+   */
+  boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
+      long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis);
+
+  /**
+   * {@code GetQueuedCompletionStatusEx}: removes up to {@code count} packets. Not supported yet:
+   * false with {@code WSAEOPNOTSUPP}.
+   */
+  boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
+      int count, int[] removed, int timeoutMillis, boolean alertable);
+
+  /**
+   * {@code PostQueuedCompletionStatus}: queues a packet with these values. Not supported yet: false
+   * with {@code WSAEOPNOTSUPP}.
+   */
+  boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
+      long completionKey, WsaOverlapped overlapped);
+
+  /** {@code CloseHandle} of a port. Not supported yet: false with {@code WSAEOPNOTSUPP}. */
+  boolean closeHandle(WsaCompletionPort port);
+
+  // -- extension functions --
+
+  /**
+   * {@code AcceptEx}: an overlapped accept into {@code acceptSocket}. Not supported yet: false with
+   * {@code WSAEOPNOTSUPP}.
+   */
+  boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
+      int receiveDataLength, int[] bytesReceived, WsaOverlapped overlapped);
+
+  /**
+   * {@code ConnectEx}: an overlapped connect with an optional first send. Not supported yet: false
+   * with {@code WSAEOPNOTSUPP}.
+   */
+  boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
+      WsaOverlapped overlapped);
+}

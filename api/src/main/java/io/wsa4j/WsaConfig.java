@@ -1,0 +1,107 @@
+package io.wsa4j;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The settings of a {@link Wsa} context; immutable. {@code WSAStartup} has no such argument: these
+ * are the knobs of the Java implementation.
+ */
+public final class WsaConfig {
+  /** Default bound on posted receives (and, counted apart, sends) per socket. */
+  public static final int DEFAULT_MAX_PENDING_PER_SOCKET = 64;
+
+  private final int ioThreads;
+  private final ThreadFactory threadFactory;
+  private final int maxPendingPerSocket;
+
+  private WsaConfig(Builder b) {
+    this.ioThreads = b.ioThreads;
+    this.threadFactory = b.threadFactory;
+    this.maxPendingPerSocket = b.maxPendingPerSocket;
+  }
+
+  /** The defaults: one I/O thread per available processor, named daemon threads, 64 pending. */
+  public static WsaConfig defaults() {
+    return builder().build();
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Threads of the context's NIO2 channel group, which complete I/O (never run user code). */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  /** The factory of the I/O threads, or null for the provider's named daemon threads. */
+  public ThreadFactory threadFactory() {
+    return threadFactory;
+  }
+
+  /**
+   * How many receives, and apart from them how many sends, may be posted on one socket and not yet
+   * completed; the next one fails with {@code WSAENOBUFS}. This bounds the memory a socket holds.
+   */
+  public int maxPendingPerSocket() {
+    return maxPendingPerSocket;
+  }
+
+  @Override
+  public String toString() {
+    return "WsaConfig[ioThreads=" + ioThreads + ", maxPendingPerSocket=" + maxPendingPerSocket
+        + (threadFactory != null ? ", threadFactory=" + threadFactory : "") + "]";
+  }
+
+  /** Builds a {@link WsaConfig}. */
+  public static final class Builder {
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private ThreadFactory threadFactory;
+    private int maxPendingPerSocket = DEFAULT_MAX_PENDING_PER_SOCKET;
+
+    private Builder() {}
+
+    /**
+     * Sets the number of I/O threads.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public Builder ioThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ioThreads < 1: " + n);
+      }
+      this.ioThreads = n;
+      return this;
+    }
+
+    /**
+     * Sets the factory of the I/O threads.
+     *
+     * @throws NullPointerException if {@code factory} is null
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Sets the bound on posted operations per socket and direction.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public Builder maxPendingPerSocket(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxPendingPerSocket < 1: " + n);
+      }
+      this.maxPendingPerSocket = n;
+      return this;
+    }
+
+    /** The configuration. */
+    public WsaConfig build() {
+      return new WsaConfig(this);
+    }
+  }
+}

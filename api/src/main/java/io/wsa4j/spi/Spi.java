@@ -1,0 +1,111 @@
+package io.wsa4j.spi;
+
+import io.wsa4j.WsaBuf;
+import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaOverlappedEntry;
+import java.nio.ByteBuffer;
+
+/**
+ * (Provider implementors only.) Access to the state of API objects that only a provider may
+ * write: a token's status and count, a buffer's cached view, a completion entry's fields.
+ *
+ * <p>Each API class registers its accessor from its static initializer, the way the JDK's
+ * {@code SharedSecrets} work, so these writers are never public methods of the API types that
+ * users could call. {@code module-info} exports this package to the provider module only; on the
+ * class path it is reachable but not part of the supported API.
+ */
+public final class Spi {
+  private Spi() {}
+
+  /** Writes the provider-owned state of a {@link WsaOverlapped}. */
+  public interface OverlappedAccess {
+    /**
+     * Claims a token for a new operation: status {@code STATUS_PENDING}, count 0.
+     *
+     * @return false, changing nothing, when the token is already pending (rule 17)
+     */
+    boolean tryBegin(WsaOverlapped overlapped);
+
+    /**
+     * Records the outcome: first the count, then the status (0 or a Winsock code), so that a
+     * thread that sees the status not pending also sees the count.
+     */
+    void complete(WsaOverlapped overlapped, int status, int bytesTransferred);
+  }
+
+  /** Hands out the one view the provider keeps per {@link WsaBuf}. */
+  public interface BufAccess {
+    /**
+     * Takes the buffer's cached view for exclusive use, creating it on first use.
+     *
+     * @return the view, or null when another operation holds it (the caller then makes its own)
+     */
+    ByteBuffer claimView(WsaBuf buf);
+
+    /** Gives back a view obtained from {@link #claimView}. */
+    void releaseView(WsaBuf buf);
+  }
+
+  /** Fills a {@link WsaOverlappedEntry} in place. */
+  public interface EntryAccess {
+    /** Sets all three fields of the entry. */
+    void fill(WsaOverlappedEntry entry, long completionKey, WsaOverlapped overlapped, int bytes);
+  }
+
+  private static volatile OverlappedAccess overlappedAccess;
+  private static volatile BufAccess bufAccess;
+  private static volatile EntryAccess entryAccess;
+
+  /** Called once by {@link WsaOverlapped}'s static initializer. */
+  public static void register(OverlappedAccess access) {
+    if (overlappedAccess == null) {
+      overlappedAccess = access;
+    }
+  }
+
+  /** Called once by {@link WsaBuf}'s static initializer. */
+  public static void register(BufAccess access) {
+    if (bufAccess == null) {
+      bufAccess = access;
+    }
+  }
+
+  /** Called once by {@link WsaOverlappedEntry}'s static initializer. */
+  public static void register(EntryAccess access) {
+    if (entryAccess == null) {
+      entryAccess = access;
+    }
+  }
+
+  /** The accessor for tokens. */
+  public static OverlappedAccess overlapped() {
+    if (overlappedAccess == null) {
+      initialize(WsaOverlapped.class);
+    }
+    return overlappedAccess;
+  }
+
+  /** The accessor for buffers. */
+  public static BufAccess buf() {
+    if (bufAccess == null) {
+      initialize(WsaBuf.class);
+    }
+    return bufAccess;
+  }
+
+  /** The accessor for completion entries. */
+  public static EntryAccess entry() {
+    if (entryAccess == null) {
+      initialize(WsaOverlappedEntry.class);
+    }
+    return entryAccess;
+  }
+
+  private static void initialize(Class<?> type) {
+    try {
+      Class.forName(type.getName(), true, type.getClassLoader());
+    } catch (ClassNotFoundException impossible) {
+      throw new AssertionError(impossible);
+    }
+  }
+}
