@@ -1,0 +1,677 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.*;
+
+import io.wsa4j.Wsa;
+import io.wsa4j.WsaBuf;
+import io.wsa4j.WsaCompletionPort;
+import io.wsa4j.WsaCompletionRoutine;
+import io.wsa4j.WsaConfig;
+import io.wsa4j.WsaData;
+import io.wsa4j.WsaEvent;
+import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaOverlappedEntry;
+import io.wsa4j.WsaSocket;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.AsynchronousChannelGroup;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A wsa4j context on NIO2. Each call checks its arguments in the order Winsock does
+ * (initialised, handle, counts, pointers, flags, state), fails through {@link #fail} with the
+ * documented code, and otherwise delegates to the socket, its queues or an event.
+ */
+final class Nio2Wsa implements Wsa {
+  private static final AtomicInteger CONTEXTS = new AtomicInteger();
+  private static final int NOT_SUPPORTED_YET = WSAEOPNOTSUPP;
+
+  private final WsaConfig config;
+  private final WsaData data;
+  private final AsynchronousChannelGroup group;
+  private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
+  /** Handle values, Windows-like: multiples of 4. */
+  private final AtomicLong handles = new AtomicLong(0x100);
+  private volatile boolean cleanedUp;
+
+  Nio2Wsa(WsaConfig config, String providerName) {
+    this.config = config;
+    int number = CONTEXTS.incrementAndGet();
+    this.data = new WsaData(0x0202, "wsa4j on Java NIO2 (" + System.getProperty("os.name") + ")",
+        providerName);
+    try {
+      this.group = AsynchronousChannelGroup.withFixedThreadPool(config.ioThreads(),
+          config.threadFactory() != null ? config.threadFactory() : new IoThreadFactory(number));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the NIO2 channel group", e);
+    }
+  }
+
+  WsaConfig config() {
+    return config;
+  }
+
+  AsynchronousChannelGroup group() {
+    return group;
+  }
+
+  // -- failure helpers: every failure leaves through one of these --
+
+  private static int fail(int code) {
+    Wsa.setLastError(code);
+    return SOCKET_ERROR;
+  }
+
+  private static boolean failed(int code) {
+    Wsa.setLastError(code);
+    return false;
+  }
+
+  private static int result(int code) {
+    return code == 0 ? 0 : fail(code);
+  }
+
+  /** The socket behind a handle of this context, or null (null, closed or foreign handle). */
+  private NioSocket socketOf(WsaSocket s) {
+    if (s instanceof NioSocket) {
+      NioSocket ns = (NioSocket) s;
+      if (ns.context == this && !ns.isClosed()) {
+        return ns;
+      }
+    }
+    return null;
+  }
+
+  private NioEvent eventOf(WsaEvent e) {
+    if (e instanceof NioEvent) {
+      NioEvent ne = (NioEvent) e;
+      if (ne.context == this && !ne.isClosed()) {
+        return ne;
+      }
+    }
+    return null;
+  }
+
+  /** The address as an {@link InetSocketAddress} of the socket's family, or null with a code. */
+  private static InetSocketAddress addressFor(NioSocket s, SocketAddress a, int[] code) {
+    if (a == null) {
+      code[0] = WSAEFAULT;
+      return null;
+    }
+    if (!(a instanceof InetSocketAddress)) {
+      code[0] = WSAEAFNOSUPPORT;
+      return null;
+    }
+    InetSocketAddress isa = (InetSocketAddress) a;
+    if (isa.isUnresolved()) {
+      code[0] = WSAEADDRNOTAVAIL;
+      return null;
+    }
+    boolean familyMatches = s.family == AF_INET
+        ? isa.getAddress() instanceof Inet4Address
+        : isa.getAddress() instanceof Inet6Address;
+    if (!familyMatches) {
+      code[0] = WSAEAFNOSUPPORT;
+      return null;
+    }
+    return isa;
+  }
+
+  private static boolean badOut(Object[] out) {
+    return out == null || out.length < 1;
+  }
+
+  private static boolean badOut(int[] out) {
+    return out == null || out.length < 1;
+  }
+
+  // -- context --
+
+  @Override
+  public WsaData data() {
+    return data;
+  }
+
+  @Override
+  public int cleanup() {
+    synchronized (this) {
+      if (cleanedUp) {
+        return fail(WSANOTINITIALISED);
+      }
+      cleanedUp = true;
+    }
+    for (NioSocket s : sockets) {
+      s.close(false);
+    }
+    for (NioEvent e : events) {
+      e.close();
+    }
+    events.clear();
+    try {
+      group.shutdownNow(); // closes every channel still open and stops the I/O threads
+    } catch (IOException e) {
+      System.getLogger("io.wsa4j").log(System.Logger.Level.DEBUG, "closing the channel group", e);
+    }
+    try {
+      while (!group.awaitTermination(10, TimeUnit.SECONDS)) {
+        System.getLogger("io.wsa4j").log(System.Logger.Level.WARNING,
+            "I/O threads still running 10 s after WSACleanup; waiting");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // threads are told to stop; do not wait any longer
+    }
+    return 0;
+  }
+
+  /** Registers a socket for a connection NIO2 accepted; null if the context is cleaned up. */
+  NioSocket adopt(AsynchronousSocketChannel ch, int family, boolean overlapped) {
+    if (cleanedUp) {
+      return null;
+    }
+    NioSocket s = new NioSocket(this, handles.getAndAdd(4), family, overlapped, ch);
+    sockets.add(s);
+    if (cleanedUp) {
+      s.close(false); // cleanup ran between the check and the add
+      return null;
+    }
+    return s;
+  }
+
+  void forget(NioSocket s) {
+    sockets.remove(s);
+  }
+
+  // -- sockets --
+
+  @Override
+  public WsaSocket socket(int af, int type, int protocol, Object protocolInfo, int group,
+      int flags) {
+    int code = 0;
+    if (cleanedUp) {
+      code = WSANOTINITIALISED;
+    } else if (af != AF_INET && af != AF_INET6) {
+      code = WSAEAFNOSUPPORT;
+    } else if (type != SOCK_STREAM) {
+      code = WSAESOCKTNOSUPPORT;
+    } else if (protocol != 0 && protocol != IPPROTO_TCP) {
+      code = WSAEPROTONOSUPPORT;
+    } else if (protocolInfo != null || group != 0 || (flags & ~WSA_FLAG_OVERLAPPED) != 0) {
+      code = WSAEINVAL;
+    }
+    if (code != 0) {
+      Wsa.setLastError(code);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    NioSocket s = new NioSocket(this, handles.getAndAdd(4), af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    sockets.add(s);
+    if (cleanedUp) {
+      s.close(false);
+      Wsa.setLastError(WSANOTINITIALISED);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    return s;
+  }
+
+  @Override
+  public int bind(WsaSocket s, SocketAddress local) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    int[] code = new int[1];
+    InetSocketAddress a = addressFor(sock, local, code);
+    return a == null ? fail(code[0]) : result(sock.bind(a));
+  }
+
+  @Override
+  public int listen(WsaSocket s, int backlog) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    return sock == null ? fail(WSAENOTSOCK) : result(sock.listen(backlog));
+  }
+
+  @Override
+  public WsaSocket accept(WsaSocket listener, SocketAddress[] remoteOut) {
+    int code;
+    NioSocket sock = cleanedUp ? null : socketOf(listener);
+    if (cleanedUp) {
+      code = WSANOTINITIALISED;
+    } else if (sock == null) {
+      code = WSAENOTSOCK;
+    } else if (remoteOut != null && remoteOut.length < 1) {
+      code = WSAEFAULT;
+    } else if (Thread.currentThread().isInterrupted()) {
+      code = WSAEINTR;
+    } else {
+      int[] error = new int[1];
+      NioSocket accepted = sock.accept(remoteOut, error);
+      if (accepted != null) {
+        return accepted;
+      }
+      code = error[0];
+    }
+    Wsa.setLastError(code);
+    return WsaSocket.INVALID_SOCKET;
+  }
+
+  @Override
+  public int connect(WsaSocket s, SocketAddress remote) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    int[] code = new int[1];
+    InetSocketAddress a = addressFor(sock, remote, code);
+    if (a == null) {
+      return fail(code[0]);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return fail(WSAEINTR);
+    }
+    return result(sock.connect(a));
+  }
+
+  @Override
+  public int closesocket(WsaSocket s) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    return sock == null ? fail(WSAENOTSOCK) : result(sock.close(true));
+  }
+
+  @Override
+  public int shutdown(WsaSocket s, int how) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) {
+      return fail(WSAEINVAL);
+    }
+    return result(sock.shutdown(how));
+  }
+
+  @Override
+  public int setsockopt(WsaSocket s, int level, int option, int value) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    if (level == SOL_SOCKET && option == SO_LINGER) {
+      // NIO2 has no linger option: only "off" can be honoured (rule 24)
+      return value == -1 ? 0 : fail(WSAENOPROTOOPT);
+    }
+    int index = SocketOptions.indexOf(level, option);
+    if (index < 0) {
+      return fail(index == -2 ? WSAEINVAL : WSAENOPROTOOPT);
+    }
+    return result(sock.setOption(index, value));
+  }
+
+  @Override
+  public int getsockopt(WsaSocket s, int level, int option, int[] valueOut) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    if (badOut(valueOut)) {
+      return fail(WSAEFAULT);
+    }
+    if (level == SOL_SOCKET && option == SO_LINGER) {
+      valueOut[0] = -1;
+      return 0;
+    }
+    int index = SocketOptions.indexOf(level, option);
+    if (index < 0) {
+      return fail(index == -2 ? WSAEINVAL : WSAENOPROTOOPT);
+    }
+    return result(sock.getOption(index, valueOut));
+  }
+
+  @Override
+  public int getsockname(WsaSocket s, SocketAddress[] out) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    return badOut(out) ? fail(WSAEFAULT) : result(sock.localAddress(out));
+  }
+
+  @Override
+  public int getpeername(WsaSocket s, SocketAddress[] out) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    return badOut(out) ? fail(WSAEFAULT) : result(sock.remoteAddress(out));
+  }
+
+  // -- data --
+
+  @Override
+  public int send(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesSent,
+      int flags, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
+    return transfer(false, s, buffers, bufferCount, numberOfBytesSent, null, flags, overlapped,
+        completionRoutine);
+  }
+
+  @Override
+  public int recv(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesRecvd,
+      int[] flags, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
+    int flagsIn = flags != null && flags.length > 0 ? flags[0] : 0;
+    return transfer(true, s, buffers, bufferCount, numberOfBytesRecvd, flags, flagsIn, overlapped,
+        completionRoutine);
+  }
+
+  /** {@code WSASend} and {@code WSARecv}: the checks of rules 15–19, then queue or block. */
+  private int transfer(boolean receive, WsaSocket s, WsaBuf[] buffers, int bufferCount,
+      int[] countOut, int[] flagsOut, int flags, WsaOverlapped overlapped,
+      WsaCompletionRoutine routine) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return fail(WSAENOTSOCK);
+    }
+    if (bufferCount < 1) {
+      return fail(WSAEINVAL);
+    }
+    if (buffers == null || bufferCount > buffers.length) {
+      return fail(WSAEFAULT);
+    }
+    long total = 0;
+    for (int i = 0; i < bufferCount; i++) {
+      WsaBuf b = buffers[i];
+      if (b == null || b.len() > b.buf().remaining() || (receive && b.buf().isReadOnly())) {
+        return fail(WSAEFAULT);
+      }
+      total += b.len();
+    }
+    boolean blocking = overlapped == null || !sock.overlapped;
+    if ((receive && badOut(flagsOut)) || (blocking && badOut(countOut))
+        || (countOut != null && countOut.length < 1)) {
+      return fail(WSAEFAULT);
+    }
+    if ((flags & MSG_OOB) != 0 || (receive && (flags & MSG_PEEK) != 0)) {
+      return fail(WSAEOPNOTSUPP); // rule 24
+    }
+    if (receive && total == 0) {
+      return fail(NOT_SUPPORTED_YET); // zero-byte receive (rule 7) comes with the staging pool
+    }
+    if (total > Integer.MAX_VALUE) {
+      return fail(WSAEMSGSIZE); // the count must fit the DWORD the caller reads back
+    }
+    if (!blocking && overlapped.internal() == STATUS_PENDING) {
+      return fail(WSAEINVAL); // rule 17
+    }
+    OpQueue queue = receive ? sock.recvQueue() : sock.sendQueue();
+    if (queue == null) {
+      return fail(WSAENOTCONN);
+    }
+    boolean waitAll = receive && (flags & MSG_WAITALL) != 0;
+    if (blocking) {
+      return transferBlocking(queue, buffers, bufferCount, countOut, flagsOut, waitAll);
+    }
+    int code = queue.enqueue(buffers, bufferCount, overlapped, routine, null, waitAll);
+    if (code != 0) {
+      return fail(code);
+    }
+    queue.pump();
+    return fail(WSA_IO_PENDING); // rule 2: always correct, and callers must handle it anyway
+  }
+
+  /** Rule 8: post on the thread's private token and park until it completes. */
+  private int transferBlocking(OpQueue queue, WsaBuf[] buffers, int bufferCount, int[] countOut,
+      int[] flagsOut, boolean waitAll) {
+    ThreadState ts = ThreadState.current();
+    WsaOverlapped token = ts.blockingToken;
+    if (Thread.currentThread().isInterrupted()) {
+      return fail(WSAEINTR);
+    }
+    int code = queue.enqueue(buffers, bufferCount, token, null, ts.thread, waitAll);
+    if (code != 0) {
+      return fail(code);
+    }
+    queue.pump();
+    while (!token.isCompleted()) {
+      if (Thread.currentThread().isInterrupted() && queue.cancelBlocking(token)) {
+        return fail(WSAEINTR);
+      }
+      LockSupport.park(queue);
+    }
+    int status = (int) token.internal();
+    if (status != 0) {
+      return fail(status);
+    }
+    countOut[0] = (int) token.internalHigh();
+    if (flagsOut != null) {
+      flagsOut[0] = 0;
+    }
+    return 0;
+  }
+
+  @Override
+  public boolean getOverlappedResult(WsaSocket s, WsaOverlapped overlapped,
+      int[] bytesTransferred, boolean wait, int[] flags) {
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return failed(WSAENOTSOCK);
+    }
+    if (overlapped == null || badOut(bytesTransferred)) {
+      return failed(WSAEFAULT);
+    }
+    if (!overlapped.isCompleted()) {
+      if (!wait) {
+        return failed(WSA_IO_INCOMPLETE);
+      }
+      int code = awaitCompletion(sock, overlapped);
+      if (code != 0) {
+        return failed(code);
+      }
+    }
+    int status = (int) overlapped.internal();
+    if (status != 0) {
+      return failed(status);
+    }
+    bytesTransferred[0] = (int) overlapped.internalHigh();
+    if (flags != null && flags.length > 0) {
+      flags[0] = 0;
+    }
+    Wsa.setLastError(0);
+    return true;
+  }
+
+  /** Parks (not alertably) until the token completes; 0, or WSAEINTR. */
+  private int awaitCompletion(NioSocket sock, WsaOverlapped overlapped) {
+    Thread self = Thread.currentThread();
+    sock.resultWaiters.add(self);
+    try {
+      while (!overlapped.isCompleted()) {
+        if (self.isInterrupted()) {
+          return WSAEINTR;
+        }
+        if (sock.isClosed() && !overlapped.isCompleted()) {
+          // every op of a closed socket is announced before its waiters wake: this token
+          // belongs to no op of the socket, so nothing will complete it here
+          return WSA_OPERATION_ABORTED;
+        }
+        LockSupport.park(sock);
+      }
+      return 0;
+    } finally {
+      sock.resultWaiters.remove(self);
+    }
+  }
+
+  @Override
+  public boolean cancelIoEx(WsaSocket s, WsaOverlapped overlapped) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  // -- events and waits --
+
+  @Override
+  public WsaEvent createEvent() {
+    if (cleanedUp) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioEvent e = new NioEvent(this);
+    events.add(e);
+    if (cleanedUp) {
+      e.close();
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    return e;
+  }
+
+  @Override
+  public boolean setEvent(WsaEvent e) {
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioEvent ev = eventOf(e);
+    if (ev == null) {
+      return failed(WSA_INVALID_HANDLE);
+    }
+    ev.set();
+    return true;
+  }
+
+  @Override
+  public boolean resetEvent(WsaEvent e) {
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioEvent ev = eventOf(e);
+    if (ev == null) {
+      return failed(WSA_INVALID_HANDLE);
+    }
+    ev.reset();
+    return true;
+  }
+
+  @Override
+  public boolean closeEvent(WsaEvent e) {
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioEvent ev = eventOf(e);
+    if (ev == null) {
+      return failed(WSA_INVALID_HANDLE);
+    }
+    events.remove(ev);
+    ev.close();
+    return true;
+  }
+
+  @Override
+  public int waitForMultipleEvents(int count, WsaEvent[] events, boolean waitAll,
+      int timeoutMillis, boolean alertable) {
+    if (cleanedUp) {
+      return fail(WSANOTINITIALISED);
+    }
+    if (count < 1 || count > WSA_MAXIMUM_WAIT_EVENTS || events == null || events.length < count) {
+      return fail(WSA_INVALID_PARAMETER);
+    }
+    for (int i = 0; i < count; i++) {
+      if (eventOf(events[i]) == null) {
+        return fail(WSA_INVALID_HANDLE);
+      }
+    }
+    return EventWait.await(count, events, waitAll, timeoutMillis, alertable);
+  }
+
+  @Override
+  public int sleepEx(int timeoutMillis, boolean alertable) {
+    return EventWait.sleep(timeoutMillis, alertable);
+  }
+
+  // -- completion ports and extension functions: the next issue --
+
+  @Override
+  public WsaCompletionPort createIoCompletionPort(WsaSocket s, WsaCompletionPort existing,
+      long completionKey, int concurrentThreads) {
+    Wsa.setLastError(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    return null;
+  }
+
+  @Override
+  public boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
+      long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
+      int count, int[] removed, int timeoutMillis, boolean alertable) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
+      long completionKey, WsaOverlapped overlapped) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public boolean closeHandle(WsaCompletionPort port) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
+      int receiveDataLength, int[] bytesReceived, WsaOverlapped overlapped) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
+      WsaOverlapped overlapped) {
+    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+  }
+
+  @Override
+  public String toString() {
+    return "Wsa[" + data.description() + (cleanedUp ? ", cleaned up" : "") + "]";
+  }
+}

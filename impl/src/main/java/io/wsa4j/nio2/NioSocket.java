@@ -1,0 +1,381 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.*;
+
+import io.wsa4j.WsaSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.NetworkChannel;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * A socket handle and its NIO2 channel.
+ *
+ * <p>NIO2 has one channel type for connecting and another for listening, and a failed connect
+ * closes its channel; Winsock has one socket that may do either and stays usable after a failed
+ * connect. So the handle opens its channel lazily: a client channel at {@code bind} or
+ * {@code connect}, a server channel at {@code listen} (re-binding the address the client channel
+ * held), a fresh client channel after a failed connect.
+ *
+ * <p>State machine (guarded by this):
+ * <pre>
+ *   OPEN --bind--> BOUND --listen--> LISTENING
+ *   OPEN | BOUND --connect--> CONNECTING --ok--> CONNECTED
+ *                             CONNECTING --failed--> OPEN | BOUND (channel dropped)
+ *   any --closesocket/cleanup--> CLOSED
+ * </pre>
+ */
+final class NioSocket extends WsaSocket {
+  private static final System.Logger LOG = System.getLogger("io.wsa4j");
+
+  static final int ST_OPEN = 0;
+  static final int ST_BOUND = 1;
+  static final int ST_CONNECTING = 2;
+  static final int ST_LISTENING = 3;
+  static final int ST_CONNECTED = 4;
+  static final int ST_CLOSED = 5;
+
+  final Nio2Wsa context;
+  final int family;
+  /** Made with {@code WSA_FLAG_OVERLAPPED}; without it every call blocks (rule 8). */
+  final boolean overlapped;
+  /** Threads in {@code getOverlappedResult(wait)} for an operation of this socket. */
+  final WaitList resultWaiters = new WaitList();
+  private final SocketOptions options = new SocketOptions();
+
+  // guarded by this
+  private volatile int state;
+  private AsynchronousSocketChannel channel;
+  private AsynchronousServerSocketChannel server;
+  /** The address given to bind (port resolved), re-used by a channel opened later. */
+  private InetSocketAddress local;
+  /** The accept NIO2 is working on; shared by blocking accepts, kept across interrupts. */
+  private Future<AsynchronousSocketChannel> pendingAccept;
+  private volatile RecvQueue recv;
+  private volatile SendQueue send;
+
+  NioSocket(Nio2Wsa context, long id, int family, boolean overlapped) {
+    super(id);
+    this.context = context;
+    this.family = family;
+    this.overlapped = overlapped;
+  }
+
+  /** A socket for a connection {@code accept} returned. */
+  NioSocket(Nio2Wsa context, long id, int family, boolean overlapped,
+      AsynchronousSocketChannel connected) {
+    this(context, id, family, overlapped);
+    this.channel = connected;
+    connected();
+  }
+
+  boolean isClosed() {
+    return state == ST_CLOSED;
+  }
+
+  RecvQueue recvQueue() {
+    return recv;
+  }
+
+  SendQueue sendQueue() {
+    return send;
+  }
+
+  private void connected() {
+    int max = context.config().maxPendingPerSocket();
+    recv = new RecvQueue(this, channel, max);
+    send = new SendQueue(this, channel, max);
+    state = ST_CONNECTED;
+  }
+
+  private NetworkChannel currentChannel() {
+    return server != null ? server : channel;
+  }
+
+  private AsynchronousSocketChannel openClientChannel() throws IOException {
+    AsynchronousSocketChannel ch = AsynchronousSocketChannel.open(context.group());
+    try {
+      options.applyAll(ch);
+      if (local != null) {
+        ch.bind(local);
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
+    }
+    return ch;
+  }
+
+  synchronized int bind(InetSocketAddress address) {
+    if (state != ST_OPEN) {
+      return state == ST_CLOSED ? WSAENOTSOCK : WSAEINVAL;
+    }
+    try {
+      local = address;
+      channel = openClientChannel();
+      local = (InetSocketAddress) channel.getLocalAddress();
+      state = ST_BOUND;
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      local = null;
+      return Errors.toWinsock(e);
+    }
+  }
+
+  synchronized int listen(int backlog) {
+    switch (state) {
+      case ST_LISTENING:
+        return 0;
+      case ST_CONNECTED:
+        return WSAEISCONN;
+      case ST_BOUND:
+        break;
+      case ST_CLOSED:
+        return WSAENOTSOCK;
+      default:
+        return WSAEINVAL;
+    }
+    AsynchronousServerSocketChannel ss = null;
+    try {
+      if (channel != null) {
+        channel.close(); // frees the address for the server channel (never connected: no TIME_WAIT)
+        channel = null;
+      }
+      ss = AsynchronousServerSocketChannel.open(context.group());
+      options.applyAll(ss);
+      ss.bind(local, backlog <= 0 || backlog == SOMAXCONN ? 0 : backlog);
+      server = ss;
+      state = ST_LISTENING;
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      if (ss != null) {
+        closeQuietly(ss);
+      }
+      return Errors.toWinsock(e);
+    }
+  }
+
+  /**
+   * Blocks until a connection arrives. An interrupted caller leaves the NIO2 accept running; the
+   * connection it brings goes to the next caller, so none is lost.
+   *
+   * @return the new socket, or null with {@code error[0]} set
+   */
+  NioSocket accept(SocketAddress[] remoteOut, int[] error) {
+    for (;;) {
+      Future<AsynchronousSocketChannel> accepting;
+      synchronized (this) {
+        if (state != ST_LISTENING) {
+          error[0] = state == ST_CLOSED ? WSA_OPERATION_ABORTED : WSAEINVAL;
+          return null;
+        }
+        if (pendingAccept == null) {
+          try {
+            pendingAccept = server.accept();
+          } catch (RuntimeException e) {
+            error[0] = Errors.toWinsock(e);
+            return null;
+          }
+        }
+        accepting = pendingAccept;
+      }
+      AsynchronousSocketChannel ch;
+      try {
+        ch = accepting.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error[0] = WSAEINTR;
+        return null;
+      } catch (ExecutionException e) {
+        synchronized (this) {
+          if (pendingAccept == accepting) {
+            pendingAccept = null;
+          }
+        }
+        error[0] = isClosed() ? WSA_OPERATION_ABORTED : Errors.toWinsock(e.getCause());
+        return null;
+      }
+      synchronized (this) {
+        if (pendingAccept != accepting) {
+          continue; // another thread took this connection
+        }
+        pendingAccept = null;
+      }
+      NioSocket accepted = context.adopt(ch, family, overlapped);
+      if (accepted == null) {
+        closeQuietly(ch);
+        error[0] = WSA_OPERATION_ABORTED; // cleanup ran meanwhile
+        return null;
+      }
+      if (remoteOut != null) {
+        try {
+          remoteOut[0] = ch.getRemoteAddress();
+        } catch (IOException e) {
+          remoteOut[0] = null; // reset before we asked; the socket itself reports it
+        }
+      }
+      return accepted;
+    }
+  }
+
+  /** Blocking connect; the socket stays usable after a failure (winsock-semantics scenario 69). */
+  int connect(InetSocketAddress remote) {
+    AsynchronousSocketChannel ch;
+    synchronized (this) {
+      switch (state) {
+        case ST_CONNECTED:
+          return WSAEISCONN;
+        case ST_LISTENING:
+          return WSAEINVAL;
+        case ST_CONNECTING:
+          return WSAEALREADY;
+        case ST_CLOSED:
+          return WSAENOTSOCK;
+        default:
+          break;
+      }
+      try {
+        if (channel == null) {
+          channel = openClientChannel();
+        }
+      } catch (IOException | RuntimeException e) {
+        return Errors.toWinsock(e);
+      }
+      ch = channel;
+      state = ST_CONNECTING;
+    }
+    int code;
+    try {
+      ch.connect(remote).get();
+      synchronized (this) {
+        if (state == ST_CLOSED) {
+          return WSA_OPERATION_ABORTED;
+        }
+        connected();
+        return 0;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(ch); // a connect cannot be recalled; start over with a fresh channel
+      code = WSAEINTR;
+    } catch (ExecutionException e) {
+      code = Errors.toWinsock(e.getCause());
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      code = Errors.toWinsock(e);
+    }
+    synchronized (this) {
+      if (state == ST_CLOSED) {
+        return WSA_OPERATION_ABORTED;
+      }
+      channel = null; // NIO2 closed it (or we did): the next connect opens another
+      state = local != null ? ST_BOUND : ST_OPEN;
+    }
+    return code;
+  }
+
+  /**
+   * Closes the socket: pending operations complete with {@code WSA_OPERATION_ABORTED} (announced
+   * only if {@code notify}), the channel closes, waiters wake.
+   *
+   * @return 0, or {@code WSAENOTSOCK} if it was closed already
+   */
+  int close(boolean notify) {
+    AsynchronousSocketChannel ch;
+    AsynchronousServerSocketChannel ss;
+    synchronized (this) {
+      if (state == ST_CLOSED) {
+        return WSAENOTSOCK;
+      }
+      state = ST_CLOSED;
+      ch = channel;
+      ss = server;
+    }
+    // abort first: once the queues are closed, NIO2's failure callbacks announce nothing
+    RecvQueue r = recv;
+    SendQueue s = send;
+    if (r != null) {
+      r.abortAll(notify);
+    }
+    if (s != null) {
+      s.abortAll(notify);
+    }
+    if (ch != null) {
+      closeQuietly(ch);
+    }
+    if (ss != null) {
+      closeQuietly(ss);
+    }
+    resultWaiters.wakeAll();
+    context.forget(this);
+    return 0;
+  }
+
+  int shutdown(int how) {
+    if (state != ST_CONNECTED) {
+      return isClosed() ? WSAENOTSOCK : WSAENOTCONN;
+    }
+    if (how == SD_RECEIVE || how == SD_BOTH) {
+      recv.shutdown();
+    }
+    if (how == SD_SEND || how == SD_BOTH) {
+      send.shutdown();
+    }
+    return 0;
+  }
+
+  synchronized int setOption(int index, int value) {
+    return options.set(index, value, currentChannel());
+  }
+
+  synchronized int getOption(int index, int[] out) {
+    try {
+      out[0] = options.get(index, currentChannel());
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return Errors.toWinsock(e);
+    }
+  }
+
+  synchronized int localAddress(SocketAddress[] out) {
+    try {
+      NetworkChannel ch = currentChannel();
+      SocketAddress a = ch != null ? ch.getLocalAddress() : local;
+      if (a == null) {
+        return WSAEINVAL;
+      }
+      out[0] = a;
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return Errors.toWinsock(e);
+    }
+  }
+
+  synchronized int remoteAddress(SocketAddress[] out) {
+    if (state != ST_CONNECTED) {
+      return WSAENOTCONN;
+    }
+    try {
+      SocketAddress a = channel.getRemoteAddress();
+      if (a == null) {
+        return WSAENOTCONN;
+      }
+      out[0] = a;
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return Errors.toWinsock(e);
+    }
+  }
+
+  private void closeQuietly(java.nio.channels.Channel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing a channel of " + this + " failed", e);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.WSAEINTR;
+import static io.wsa4j.Winsock.WSAEINVAL;
+import static io.wsa4j.Winsock.WSAENOBUFS;
+import static io.wsa4j.Winsock.WSAENOTSOCK;
+import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
+
+import io.wsa4j.WsaBuf;
+import io.wsa4j.WsaCompletionRoutine;
+import io.wsa4j.WsaEvent;
+import io.wsa4j.WsaOverlapped;
+import io.wsa4j.spi.Spi;
+import java.nio.channels.AsynchronousSocketChannel;
+
+/**
+ * The bounded FIFO of one socket's posted operations in one direction. NIO2 allows one read and
+ * one write in flight per channel; Winsock allows many posted operations, filled or sent in call
+ * order. The queue holds them and hands the head to NIO2 ({@link #pump()}); when NIO2 finishes,
+ * the head is announced and the next one goes.
+ *
+ * <p>Lock: the queue itself. It guards every field below and every {@link IoOp} in the queue.
+ * NIO2 calls are made outside it (the handler of a read that completes at once may run on the
+ * calling thread); {@link #busy} keeps a second call from starting meanwhile.
+ */
+abstract class OpQueue {
+  private static final Spi.OverlappedAccess TOKENS = Spi.overlapped();
+
+  final NioSocket socket;
+  final AsynchronousSocketChannel channel;
+  private final int maxPending;
+
+  /** Posted, not yet completed operations, head first; the head may be in NIO2's hands. */
+  IoOp head;
+  private IoOp tail;
+  /** Operations in the FIFO: bounded by {@link #maxPending} (rule 19). */
+  private int pending;
+  /** Recycled ops, at most {@link #maxPending}. */
+  private IoOp free;
+  private int freeCount;
+  /** An NIO2 read or write is in flight. */
+  boolean busy;
+  /** The socket was closed: nothing is posted or started any more. */
+  boolean closed;
+  /** Sticky connection error (a Winsock code) or 0: every later operation fails with it. */
+  int error;
+
+  OpQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending) {
+    this.socket = socket;
+    this.channel = channel;
+    this.maxPending = maxPending;
+  }
+
+  /** The code a new operation fails with at once (shutdown, known error), or 0. Under the lock. */
+  abstract int admissionError();
+
+  /** Starts the head operation in NIO2 if none is in flight, after finishing what can finish. */
+  abstract void pump();
+
+  /**
+   * Queues an operation, or refuses it with no completion indication; the caller then calls
+   * {@link #pump()}.
+   *
+   * @return 0 if queued, else the Winsock code of the refusal
+   */
+  final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
+      WsaCompletionRoutine routine, Thread blockingThread, boolean waitAll) {
+    int code = closed ? WSAENOTSOCK : admissionError();
+    if (code == 0 && pending >= maxPending) {
+      code = WSAENOBUFS;
+    }
+    if (code == 0 && !TOKENS.tryBegin(token)) {
+      code = WSAEINVAL; // the token is pending in another call (rule 17)
+    }
+    if (code != 0) {
+      return code;
+    }
+    if (routine == null && blockingThread == null) {
+      WsaEvent event = token.event(); // starting an operation resets its event (rule 3)
+      if (event instanceof NioEvent) {
+        ((NioEvent) event).reset();
+      }
+    }
+    IoOp op = free;
+    if (op != null) {
+      free = op.next;
+      freeCount--;
+    } else {
+      op = new IoOp(this);
+    }
+    op.capture(buffers, count);
+    op.overlapped = token;
+    op.routine = routine;
+    op.issuer = routine != null && blockingThread == null ? ThreadState.current() : null;
+    op.blockingThread = blockingThread;
+    op.waitAll = waitAll;
+    if (tail == null) {
+      head = op;
+    } else {
+      tail.next = op;
+    }
+    tail = op;
+    pending++;
+    return 0;
+  }
+
+  /** Takes an op back for reuse. Any thread; ops of a closed queue are left to the GC. */
+  final synchronized void recycle(IoOp op) {
+    if (!closed && freeCount < maxPending) {
+      op.next = free;
+      free = op;
+      freeCount++;
+    }
+  }
+
+  /** Removes the head and announces it. Under the lock. */
+  final void finishHead(int status) {
+    IoOp op = head;
+    head = op.next;
+    if (head == null) {
+      tail = null;
+    }
+    op.next = null;
+    pending--;
+    Completions.announce(op, status, true);
+  }
+
+  /** Whether NIO2 holds {@code op} right now; subclasses say how they know. Under the lock. */
+  abstract boolean inFlight(IoOp op);
+
+  /**
+   * {@code closesocket} / {@code WSACleanup}: every queued operation completes with
+   * {@code WSA_OPERATION_ABORTED}; the one NIO2 holds is announced now and abandoned to NIO2
+   * (the channel is being closed, so NIO2 will report it and let go).
+   *
+   * @param notify false for cleanup: statuses are written, events and routines stay silent
+   */
+  final synchronized void abortAll(boolean notify) {
+    closed = true;
+    free = null;
+    freeCount = 0;
+    while (head != null) {
+      IoOp op = head;
+      if (inFlight(op)) {
+        op.abandoned = true;
+      }
+      head = op.next;
+      op.next = null;
+      pending--;
+      Completions.announce(op, WSA_OPERATION_ABORTED, notify);
+    }
+    tail = null;
+  }
+
+  /**
+   * A blocking call was interrupted: take its op out so the caller can return {@code WSAEINTR}.
+   * No byte is lost: subclasses keep what NIO2 still delivers for the op (see
+   * {@link #detachInFlight}).
+   *
+   * @return false if the op had already completed (the caller reports its real result)
+   */
+  final synchronized boolean cancelBlocking(WsaOverlapped token) {
+    IoOp op = head;
+    while (op != null && op.overlapped != token) {
+      op = op.next;
+    }
+    if (op == null) {
+      return false;
+    }
+    op.overlapped = null;
+    TOKENS.complete(token, WSAEINTR, 0);
+    if (detachInFlight(op)) {
+      op.detached = true;
+      return true;
+    }
+    IoOp prev = null;
+    for (IoOp o = head; o != null; prev = o, o = o.next) {
+      if (o == op) {
+        if (prev == null) {
+          head = o.next;
+        } else {
+          prev.next = o.next;
+        }
+        if (tail == o) {
+          tail = prev;
+        }
+        o.next = null;
+        pending--;
+        o.done = true;
+        o.recycle();
+        break;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether an interrupted blocking op must stay queued, detached, because NIO2 is still moving
+   * its bytes (a send's staged chunk); otherwise it is simply removed. Under the lock.
+   */
+  abstract boolean detachInFlight(IoOp op);
+}

@@ -1,0 +1,205 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.WSAESHUTDOWN;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Posted sends of one socket, sent in call order (rule 4), each completing only when every byte
+ * of every buffer is gone (rule 5): NIO2 may write part of a gather, so the head is written again
+ * from where it stopped until its views are drained.
+ *
+ * <p>A blocking send goes out through {@link #staging}, a library-owned chunk: if its caller is
+ * interrupted while NIO2 writes, the chunk in flight finishes from library memory (the caller owns
+ * its buffer again) and nothing after it is sent.
+ *
+ * <p>{@code shutdown(SD_SEND)} waits for the queue to drain, then shuts the output down, so the FIN
+ * follows the data already posted.
+ */
+final class SendQueue extends OpQueue {
+  private static final System.Logger LOG = System.getLogger("io.wsa4j");
+  private static final int STAGING_BYTES = 16 * 1024;
+
+  // all guarded by this
+  /** {@code shutdown(SD_SEND)} was called: new sends fail. */
+  private boolean shutdownRequested;
+  private boolean outputShut;
+  /** Library-owned chunk of a blocking send; bytes to write in [position, limit). */
+  private ByteBuffer staging;
+  /** The write in flight is from {@link #staging}. */
+  private boolean writingStaging;
+
+  private final CompletionHandler<Integer, IoOp> fromOne = new CompletionHandler<>() {
+    @Override
+    public void completed(Integer n, IoOp op) {
+      writeFinished(op, n);
+    }
+
+    @Override
+    public void failed(Throwable exc, IoOp op) {
+      writeFailed(op, exc);
+    }
+  };
+
+  private final CompletionHandler<Long, IoOp> fromMany = new CompletionHandler<>() {
+    @Override
+    public void completed(Long n, IoOp op) {
+      writeFinished(op, n.intValue());
+    }
+
+    @Override
+    public void failed(Throwable exc, IoOp op) {
+      writeFailed(op, exc);
+    }
+  };
+
+  SendQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending) {
+    super(socket, channel, maxPending);
+  }
+
+  @Override
+  int admissionError() {
+    return shutdownRequested ? WSAESHUTDOWN : error;
+  }
+
+  /** {@code shutdown(SD_SEND)}: refuse new sends; the FIN goes once the queue is empty. */
+  void shutdown() {
+    synchronized (this) {
+      shutdownRequested = true;
+    }
+    pump();
+  }
+
+  @Override
+  boolean inFlight(IoOp op) {
+    return busy && !writingStaging && op == head;
+  }
+
+  @Override
+  boolean detachInFlight(IoOp op) {
+    return op == head && (busy || (staging != null && staging.hasRemaining()));
+  }
+
+  @Override
+  void pump() {
+    IoOp op;
+    synchronized (this) {
+      op = nextWrite();
+      if (op == null) {
+        return;
+      }
+      busy = true;
+    }
+    try {
+      if (writingStaging) {
+        channel.write(staging, op, fromOne);
+      } else if (op.count - op.cursor == 1) {
+        channel.write(op.views[op.cursor], op, fromOne);
+      } else {
+        channel.write(op.views, op.cursor, op.count - op.cursor, 0L, TimeUnit.MILLISECONDS, op,
+            fromMany);
+      }
+    } catch (RuntimeException e) {
+      writeFailed(op, e);
+    }
+  }
+
+  /**
+   * Finishes the ops that need no more writing and returns the head to write next, or null.
+   * Under the lock.
+   */
+  private IoOp nextWrite() {
+    if (busy || closed) {
+      return null;
+    }
+    for (;;) {
+      IoOp op = head;
+      if (op == null) {
+        shutdownOutputIfRequested();
+        return null;
+      }
+      if (error != 0) {
+        finishHead(error);
+        continue;
+      }
+      boolean blocking = op.blockingThread != null;
+      if (blocking && staging != null && staging.hasRemaining()) {
+        writingStaging = true; // rest of a chunk NIO2 wrote only in part
+        return op;
+      }
+      if (op.remaining == 0 || (blocking && op.detached)) {
+        finishHead(0); // all sent; a detached blocking send stops after its chunk
+        continue;
+      }
+      writingStaging = blocking;
+      if (blocking) {
+        if (staging == null) {
+          staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+        }
+        staging.clear();
+        int n = op.drainInto(staging);
+        op.transferred += n;
+        op.remaining -= n;
+        staging.flip();
+      }
+      return op;
+    }
+  }
+
+  private void shutdownOutputIfRequested() {
+    if (shutdownRequested && !outputShut) {
+      outputShut = true;
+      try {
+        channel.shutdownOutput();
+      } catch (IOException e) {
+        // the connection is already gone; the next receive reports how
+        LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed on " + socket, e);
+      }
+    }
+  }
+
+  private void writeFinished(IoOp op, int n) {
+    synchronized (this) {
+      busy = false;
+      if (op.abandoned) {
+        op.releaseViews();
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      if (!writingStaging) {
+        op.transferred += n;
+        op.remaining -= n;
+      }
+      writingStaging = false;
+    }
+    pump();
+  }
+
+  private void writeFailed(IoOp op, Throwable exc) {
+    synchronized (this) {
+      busy = false;
+      writingStaging = false;
+      if (staging != null) {
+        staging.clear().flip(); // nothing left to write from it
+      }
+      if (op.abandoned) {
+        op.releaseViews();
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      error = Errors.toWinsock(exc);
+      if (op == head && !op.done) {
+        finishHead(error);
+      }
+    }
+    pump();
+  }
+}

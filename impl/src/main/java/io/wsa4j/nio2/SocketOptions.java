@@ -1,0 +1,89 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.*;
+
+import java.io.IOException;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
+
+/**
+ * The options of one socket. Winsock lets options be set before the socket has a channel (NIO2
+ * needs to know whether it will connect or listen to pick a channel type), so values are kept here
+ * and applied to each channel the socket opens; once a channel exists, reads and writes go to it.
+ */
+final class SocketOptions {
+  /** Supported (level, option) pairs, in a fixed order. */
+  private static final int[][] KEYS = {
+    {SOL_SOCKET, SO_REUSEADDR}, {SOL_SOCKET, SO_KEEPALIVE}, {SOL_SOCKET, SO_RCVBUF},
+    {SOL_SOCKET, SO_SNDBUF}, {IPPROTO_TCP, TCP_NODELAY},
+  };
+  private static final SocketOption<?>[] NIO = {
+    StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_KEEPALIVE,
+    StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF,
+    StandardSocketOptions.TCP_NODELAY,
+  };
+
+  /** Values set before a channel existed; guarded by the socket. */
+  private final int[] values = new int[KEYS.length];
+  private final boolean[] set = new boolean[KEYS.length];
+
+  /** The index of a supported option, -2 for an unknown level, -1 for an unknown option. */
+  static int indexOf(int level, int option) {
+    if (level != SOL_SOCKET && level != IPPROTO_TCP) {
+      return -2;
+    }
+    for (int i = 0; i < KEYS.length; i++) {
+      if (KEYS[i][0] == level && KEYS[i][1] == option) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Sets option {@code i} on {@code channel} (if any) and remembers it for later channels. */
+  int set(int i, int value, NetworkChannel channel) {
+    boolean isBuffer = NIO[i] == StandardSocketOptions.SO_RCVBUF
+        || NIO[i] == StandardSocketOptions.SO_SNDBUF;
+    if (isBuffer && value < 0) {
+      return WSAEINVAL;
+    }
+    values[i] = value;
+    set[i] = true;
+    if (channel != null && channel.supportedOptions().contains(NIO[i])) {
+      try {
+        apply(channel, i);
+      } catch (IOException | RuntimeException e) {
+        return Errors.toWinsock(e);
+      }
+    }
+    return 0;
+  }
+
+  /** The value of option {@code i}: the channel's if it has one, else the value set, else 0. */
+  int get(int i, NetworkChannel channel) throws IOException {
+    if (channel != null && channel.supportedOptions().contains(NIO[i])) {
+      Object v = channel.getOption(NIO[i]);
+      return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : (Integer) v;
+    }
+    return set[i] ? values[i] : 0;
+  }
+
+  /** Applies every remembered option that {@code channel} supports. */
+  void applyAll(NetworkChannel channel) throws IOException {
+    for (int i = 0; i < KEYS.length; i++) {
+      if (set[i] && channel.supportedOptions().contains(NIO[i])) {
+        apply(channel, i);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void apply(NetworkChannel channel, int i) throws IOException {
+    if (NIO[i].type() == Boolean.class) {
+      channel.setOption((SocketOption<Boolean>) NIO[i], values[i] != 0);
+    } else {
+      channel.setOption((SocketOption<Integer>) NIO[i], values[i]);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * wsa4j on NIO2: how Winsock's overlapped model is built from {@code AsynchronousSocketChannel}.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link io.wsa4j.nio2.Nio2Wsa}: the context; checks arguments in Winsock's order and
+ *       delegates. Every failure leaves through {@code fail(code)}, which sets the last error.
+ *   <li>{@link io.wsa4j.nio2.NioSocket}: a socket handle, its state machine and its channel.
+ *   <li>{@link io.wsa4j.nio2.RecvQueue} / {@link io.wsa4j.nio2.SendQueue}: the bounded per-socket
+ *       FIFOs that turn NIO2's one-read/one-write limit into Winsock's many posted operations,
+ *       with one reusable completion handler each.
+ *   <li>{@link io.wsa4j.nio2.Completions}: the one place a finished operation is announced
+ *       (status, then event / APC queue / waiting thread).
+ *   <li>{@link io.wsa4j.nio2.ThreadState}: a thread's APC queue and its private token for
+ *       blocking calls. {@link io.wsa4j.nio2.WaitList}: threads parked on an event or socket.
+ *   <li>{@link io.wsa4j.nio2.Errors}: NIO2 exceptions to Winsock and Win32 codes.
+ * </ul>
+ *
+ * <h2>Conventions</h2>
+ * Locks are the queue objects themselves ({@code synchronized (this)}); fields they guard say so.
+ * Nothing here ever calls user code while holding a lock, and no user code runs on an I/O thread:
+ * completion routines run only in the issuing thread's alertable waits.
+ */
+package io.wsa4j.nio2;
