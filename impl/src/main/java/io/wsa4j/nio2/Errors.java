@@ -108,7 +108,7 @@ final class Errors {
     if (message.contains("network is unreachable") || message.contains("network unreachable")) {
       return WSAENETUNREACH;
     }
-    if (message.contains("host") && message.contains("unreachable")) {
+    if (message.contains("no route") || (message.contains("host") && message.contains("unreachable"))) {
       return WSAEHOSTUNREACH;
     }
     if (message.contains("no buffer space")) {

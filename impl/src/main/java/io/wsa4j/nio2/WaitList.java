@@ -37,15 +37,14 @@ final class WaitList {
     }
   }
 
-  /** Unparks every listed thread; call after publishing the condition it waits for. */
+  /**
+   * Unparks every listed thread; call after publishing the condition it waits for. The empty
+   * check needs no lock: {@link #size} and the condition are both volatile, so either this read
+   * sees the waiter's add, or the waiter's re-check (after its add) sees the condition.
+   */
   void wakeAll() {
     if (size == 0) {
-      synchronized (this) {
-        // the monitor orders this check after any add() that raced with the condition's write
-        if (size == 0) {
-          return;
-        }
-      }
+      return;
     }
     synchronized (this) {
       for (int i = 0; i < size; i++) {
