@@ -32,7 +32,10 @@ final class IoOp {
   ThreadState issuer;
   /** Set for blocking calls: this thread is parked until the token completes. */
   Thread blockingThread;
+  /** {@code MSG_WAITALL}: complete only when the buffers are full (or EOF, or an error). */
   boolean waitAll;
+  /** {@code MSG_PEEK}: copy the data but leave it for the next receive. */
+  boolean peek;
 
   /** The caller's WsaBufs, kept to release their views. */
   WsaBuf[] bufs = new WsaBuf[1];

@@ -38,6 +38,7 @@ final class Nio2Wsa implements Wsa {
   private final WsaConfig config;
   private final WsaData data;
   private final AsynchronousChannelGroup group;
+  private final StagingPool staging = new StagingPool();
   private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
   /** Handle values, Windows-like: multiples of 4. */
@@ -59,6 +60,10 @@ final class Nio2Wsa implements Wsa {
 
   WsaConfig config() {
     return config;
+  }
+
+  StagingPool staging() {
+    return staging;
   }
 
   AsynchronousChannelGroup group() {
@@ -443,11 +448,11 @@ final class Nio2Wsa implements Wsa {
     if (queue == null) {
       return fail(WSAENOTCONN);
     }
-    boolean waitAll = receive && (flags & MSG_WAITALL) != 0;
+    int opFlags = receive ? flags & (MSG_WAITALL | MSG_PEEK) : 0;
     if (blocking) {
-      return transferBlocking(queue, buffers, bufferCount, countOut, flagsOut, waitAll);
+      return transferBlocking(queue, buffers, bufferCount, countOut, flagsOut, opFlags);
     }
-    int code = queue.enqueue(buffers, bufferCount, overlapped, routine, null, waitAll);
+    int code = queue.enqueue(buffers, bufferCount, overlapped, routine, null, opFlags);
     if (code != 0) {
       return fail(code);
     }
@@ -457,13 +462,13 @@ final class Nio2Wsa implements Wsa {
 
   /** Rule 8: post on the thread's private token and park until it completes. */
   private int transferBlocking(OpQueue queue, WsaBuf[] buffers, int bufferCount, int[] countOut,
-      int[] flagsOut, boolean waitAll) {
+      int[] flagsOut, int opFlags) {
     ThreadState ts = ThreadState.current();
     WsaOverlapped token = ts.blockingToken;
     if (Thread.currentThread().isInterrupted()) {
       return fail(WSAEINTR);
     }
-    int code = queue.enqueue(buffers, bufferCount, token, null, ts.thread, waitAll);
+    int code = queue.enqueue(buffers, bufferCount, token, null, ts.thread, opFlags);
     if (code != 0) {
       return fail(code);
     }

@@ -87,7 +87,7 @@ final class NioSocket extends WsaSocket {
 
   private void connected() {
     int max = context.config().maxPendingPerSocket();
-    recv = new RecvQueue(this, channel, max);
+    recv = new RecvQueue(this, channel, max, context.staging());
     send = new SendQueue(this, channel, max);
     state = ST_CONNECTED;
   }

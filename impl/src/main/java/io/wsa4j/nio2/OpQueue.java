@@ -1,5 +1,7 @@
 package io.wsa4j.nio2;
 
+import static io.wsa4j.Winsock.MSG_PEEK;
+import static io.wsa4j.Winsock.MSG_WAITALL;
 import static io.wsa4j.Winsock.WSAEINTR;
 import static io.wsa4j.Winsock.WSAEINVAL;
 import static io.wsa4j.Winsock.WSAENOBUFS;
@@ -64,7 +66,7 @@ abstract class OpQueue {
    * @return 0 if queued, else the Winsock code of the refusal
    */
   final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
-      WsaCompletionRoutine routine, Thread blockingThread, boolean waitAll) {
+      WsaCompletionRoutine routine, Thread blockingThread, int flags) {
     int code = closed ? WSAENOTSOCK : admissionError();
     if (code == 0 && pending >= maxPending) {
       code = WSAENOBUFS;
@@ -93,7 +95,8 @@ abstract class OpQueue {
     op.routine = routine;
     op.issuer = routine != null && blockingThread == null ? ThreadState.current() : null;
     op.blockingThread = blockingThread;
-    op.waitAll = waitAll;
+    op.waitAll = (flags & MSG_WAITALL) != 0;
+    op.peek = (flags & MSG_PEEK) != 0;
     if (tail == null) {
       head = op;
     } else {
@@ -125,6 +128,9 @@ abstract class OpQueue {
     Completions.announce(op, status, true);
   }
 
+  /** Lets go of the direction's resources once the socket is closed. Under the lock. */
+  void closed() {}
+
   /** Whether NIO2 holds {@code op} right now; subclasses say how they know. Under the lock. */
   abstract boolean inFlight(IoOp op);
 
@@ -139,6 +145,7 @@ abstract class OpQueue {
     closed = true;
     free = null;
     freeCount = 0;
+    closed();
     while (head != null) {
       IoOp op = head;
       if (inFlight(op)) {

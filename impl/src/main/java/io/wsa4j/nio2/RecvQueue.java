@@ -5,72 +5,48 @@ import static io.wsa4j.Winsock.WSAESHUTDOWN;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Posted receives of one socket, filled in call order (rule 4).
  *
- * <p>An overlapped receive is read by NIO2 straight into the caller's buffers (no copy for direct
- * buffers). A blocking receive reads into {@link #staging}, a library-owned buffer, and is copied
- * out: if its caller is interrupted the read cannot be recalled, and the bytes it brings stay
- * staged for the next receive instead of landing in a buffer the caller owns again. Staged bytes
- * are always delivered before anything is read.
+ * <p>NIO2 reads land in {@link #staging}, a library-owned direct buffer, and are copied into the
+ * head receive's buffers. A read handed to NIO2 cannot be recalled; because it never targets the
+ * caller's memory, a receive can leave the queue at any time (interrupted blocking call, closed
+ * socket) and the bytes the read brings simply wait, staged, for the next receive: no byte is
+ * lost. The copy is the one NIO2 itself makes for heap buffers; for direct buffers it is the price
+ * of that guarantee.
  *
  * <p>End of stream and connection errors are sticky: every later receive completes with 0 bytes
  * (EOF, winsock-semantics scenario 41) or fails with the same code.
  */
 final class RecvQueue extends OpQueue {
-  private static final int STAGING_BYTES = 16 * 1024;
+  private final StagingPool pool;
 
   // all guarded by this
   /** The peer closed gracefully. */
   private boolean eof;
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
   private boolean shutdown;
-  /** Library-owned receive buffer; holds undelivered bytes in [position, limit) when staged. */
+  /** Where NIO2 reads; holds undelivered bytes in [position, limit) when {@link #staged}. */
   private ByteBuffer staging;
   private boolean staged;
-  /** The read in flight targets {@link #staging} rather than the head's buffers. */
-  private boolean readingIntoStaging;
 
-  private final CompletionHandler<Integer, IoOp> intoOne = new CompletionHandler<>() {
-    @Override
-    public void completed(Integer n, IoOp op) {
-      readFinished(op, n);
-    }
-
-    @Override
-    public void failed(Throwable exc, IoOp op) {
-      readFailed(op, exc);
-    }
-  };
-
-  private final CompletionHandler<Long, IoOp> intoMany = new CompletionHandler<>() {
-    @Override
-    public void completed(Long n, IoOp op) {
-      readFinished(op, n.intValue());
-    }
-
-    @Override
-    public void failed(Throwable exc, IoOp op) {
-      readFailed(op, exc);
-    }
-  };
-
-  private final CompletionHandler<Integer, Void> intoStaging = new CompletionHandler<>() {
+  private final CompletionHandler<Integer, Void> readHandler = new CompletionHandler<>() {
     @Override
     public void completed(Integer n, Void unused) {
-      stagingFinished(n);
+      readFinished(n);
     }
 
     @Override
     public void failed(Throwable exc, Void unused) {
-      readFailed(null, exc);
+      readFailed(exc);
     }
   };
 
-  RecvQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending) {
+  RecvQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending,
+      StagingPool pool) {
     super(socket, channel, maxPending);
+    this.pool = pool;
   }
 
   @Override
@@ -84,60 +60,82 @@ final class RecvQueue extends OpQueue {
 
   @Override
   boolean inFlight(IoOp op) {
-    return busy && !readingIntoStaging && op == head;
+    return false; // NIO2 only ever holds the staging buffer
   }
 
   @Override
   boolean detachInFlight(IoOp op) {
-    return false; // a blocking receive reads into staging: it can always be removed
+    return false;
+  }
+
+  @Override
+  void closed() {
+    if (staging != null && !busy) {
+      pool.give(staging); // with a read in flight NIO2 still owns it: left to the GC
+    }
+    staging = null;
+    staged = false;
   }
 
   @Override
   void pump() {
-    IoOp op;
-    boolean toStaging;
+    ByteBuffer target;
     synchronized (this) {
       deliver();
       if (busy || closed || head == null) {
         return;
       }
-      op = head;
+      // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
+      target = stagingFor(head.remaining);
       busy = true;
-      toStaging = op.blockingThread != null;
-      readingIntoStaging = toStaging;
-      if (toStaging) {
-        if (staging == null) {
-          staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-        }
-        staging.clear();
-      }
     }
     try {
-      if (toStaging) {
-        channel.read(staging, null, intoStaging);
-      } else if (op.count - op.cursor == 1) {
-        channel.read(op.views[op.cursor], op, intoOne);
-      } else {
-        channel.read(op.views, op.cursor, op.count - op.cursor, 0L, TimeUnit.MILLISECONDS, op,
-            intoMany);
-      }
+      channel.read(target, null, readHandler);
     } catch (RuntimeException e) { // e.g. ShutdownChannelGroupException, thrown at the call
-      readFailed(toStaging ? null : op, e);
+      readFailed(e);
     }
   }
 
   /**
+   * The staging buffer for a read on behalf of a receive of {@code wanted} bytes, cleared. It grows
+   * to fit larger receives and shrinks back for a zero-byte receive. Under the lock.
+   */
+  private ByteBuffer stagingFor(long wanted) {
+    int capacity = StagingPool.capacityFor(wanted);
+    if (staging == null
+        || staging.capacity() < capacity
+        || (wanted == 0 && staging.capacity() > StagingPool.SMALLEST)) {
+      if (staging != null) {
+        pool.give(staging);
+      }
+      staging = pool.take(capacity);
+    }
+    return staging.clear();
+  }
+
+  /**
    * Completes what needs no I/O: staged bytes into the head, then EOF or a sticky error for
-   * everything queued. Stops at an op that needs a read. Under the lock.
+   * everything queued. Stops at a receive that needs a read. Under the lock.
    */
   private void deliver() {
-    while (head != null && !busy) {
+    while (head != null) {
       IoOp op = head;
       if (staged) {
+        if (op.remaining == 0 && op.transferred == 0) {
+          finishHead(0); // zero-byte receive: data is here; report 0 and consume nothing (rule 7)
+          continue;
+        }
+        if (op.peek) {
+          int mark = staging.position();
+          op.fillFrom(staging);
+          staging.position(mark); // MSG_PEEK: copy, leave the bytes for the next receive
+          finishHead(0);
+          continue;
+        }
         op.fillFrom(staging);
         staged = staging.hasRemaining();
         if (op.waitAll && op.hasRoom()) {
-          continue; // MSG_WAITALL: keep reading into the rest
+          continue; // MSG_WAITALL: read more into the rest
         }
         finishHead(0);
       } else if (eof) {
@@ -150,34 +148,9 @@ final class RecvQueue extends OpQueue {
     }
   }
 
-  private void readFinished(IoOp op, int n) {
+  private void readFinished(int n) {
     synchronized (this) {
       busy = false;
-      if (op.abandoned) {
-        op.releaseViews(); // aborted by close while NIO2 held it; NIO2 is done with it now
-        return;
-      }
-      if (closed) {
-        return;
-      }
-      if (n < 0) {
-        eof = true;
-        finishHead(0);
-      } else {
-        op.transferred += n;
-        op.remaining -= n;
-        if (!op.waitAll || !op.hasRoom()) {
-          finishHead(0);
-        }
-      }
-    }
-    pump();
-  }
-
-  private void stagingFinished(int n) {
-    synchronized (this) {
-      busy = false;
-      readingIntoStaging = false;
       if (closed) {
         return;
       }
@@ -191,22 +164,14 @@ final class RecvQueue extends OpQueue {
     pump();
   }
 
-  private void readFailed(IoOp op, Throwable exc) {
+  private void readFailed(Throwable exc) {
     synchronized (this) {
       busy = false;
-      readingIntoStaging = false;
-      if (op != null && op.abandoned) {
-        op.releaseViews();
-        return;
-      }
       if (closed) {
         return;
       }
       error = Errors.toWinsock(exc);
-      if (op != null) {
-        finishHead(error);
-      }
     }
-    pump(); // fails the rest with the sticky error
+    pump(); // fails every receive with the sticky error
   }
 }

@@ -14,7 +14,7 @@ final class QueueFixture implements AutoCloseable {
       "test");
   final NioSocket socket = new NioSocket(wsa, 4, AF_INET, true);
   final FakeChannel fake = new FakeChannel();
-  final RecvQueue recv = new RecvQueue(socket, fake.channel, 4);
+  final RecvQueue recv = new RecvQueue(socket, fake.channel, 4, new StagingPool());
   final SendQueue send = new SendQueue(socket, fake.channel, 4);
 
   WsaOverlapped token() {

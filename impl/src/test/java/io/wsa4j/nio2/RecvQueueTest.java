@@ -26,9 +26,9 @@ class RecvQueueTest {
     f.close();
   }
 
-  private WsaOverlapped post(WsaBuf[] buffers, boolean waitAll) {
+  private WsaOverlapped post(WsaBuf[] buffers, int flags) {
     WsaOverlapped token = f.token();
-    assertEquals(0, f.recv.enqueue(buffers, buffers.length, token, null, null, waitAll));
+    assertEquals(0, f.recv.enqueue(buffers, buffers.length, token, null, null, flags));
     f.recv.pump();
     return token;
   }
@@ -42,8 +42,8 @@ class RecvQueueTest {
   void receivesFillInCallOrder() {
     WsaBuf[] a = room(4);
     WsaBuf[] b = room(2, 3);
-    WsaOverlapped first = post(a, false);
-    WsaOverlapped second = post(b, false);
+    WsaOverlapped first = post(a, 0);
+    WsaOverlapped second = post(b, 0);
     assertEquals(1, f.fake.reads.size(), "NIO2 allows one read in flight");
     f.fake.readDelivers(ascii("abcd"));
     assertEquals(1, f.fake.reads.size());
@@ -59,7 +59,7 @@ class RecvQueueTest {
   @DisplayName("rule 6: a receive completes with the bytes that arrived, not when its buffers are full")
   void completesWithWhatArrived() {
     WsaBuf[] big = room(1024);
-    WsaOverlapped token = post(big, false);
+    WsaOverlapped token = post(big, 0);
     f.fake.readDelivers(ascii("hi"));
     assertEquals(0, token.internal());
     assertEquals(2, token.internalHigh());
@@ -69,13 +69,13 @@ class RecvQueueTest {
   @Test
   @DisplayName("rule 6: end of stream completes the head and every later receive with 0 bytes")
   void endOfStreamIsSticky() {
-    WsaOverlapped first = post(room(8), false);
-    WsaOverlapped second = post(room(8), false);
+    WsaOverlapped first = post(room(8), 0);
+    WsaOverlapped second = post(room(8), 0);
     f.fake.readEndOfStream();
     assertEquals(0, first.internal());
     assertEquals(0, first.internalHigh());
     assertEquals(0, second.internal());
-    WsaOverlapped later = post(room(8), false);
+    WsaOverlapped later = post(room(8), 0);
     assertEquals(0, later.internal(), "a receive after EOF completes at once with 0");
     assertTrue(f.fake.reads.isEmpty(), "no read is issued after EOF");
   }
@@ -83,19 +83,19 @@ class RecvQueueTest {
   @Test
   @DisplayName("rule 14: a reset fails the head and queued receives with WSAECONNRESET, and later ones at once")
   void resetIsSticky() {
-    WsaOverlapped first = post(room(8), false);
-    WsaOverlapped second = post(room(8), false);
+    WsaOverlapped first = post(room(8), 0);
+    WsaOverlapped second = post(room(8), 0);
     f.fake.readFails(new IOException("Connection reset by peer"));
     assertEquals(WSAECONNRESET, first.internal());
     assertEquals(WSAECONNRESET, second.internal());
-    assertEquals(WSAECONNRESET, f.recv.enqueue(room(1), 1, f.token(), null, null, false));
+    assertEquals(WSAECONNRESET, f.recv.enqueue(room(1), 1, f.token(), null, null, 0));
   }
 
   @Test
   @DisplayName("MSG_WAITALL: a receive keeps reading until its buffers are full")
   void waitAllGathersUntilFull() {
     WsaBuf[] bufs = room(3, 3);
-    WsaOverlapped token = post(bufs, true);
+    WsaOverlapped token = post(bufs, MSG_WAITALL);
     f.fake.readDelivers(ascii("ab"));
     assertFalse(token.isCompleted());
     f.fake.readDelivers(ascii("cde"));
@@ -108,21 +108,21 @@ class RecvQueueTest {
   @Test
   @DisplayName("rule 12: closing aborts every receive once; the in-flight read's late report adds nothing")
   void abortAnnouncesOnce() {
-    WsaOverlapped inFlight = post(room(8), false);
-    WsaOverlapped queued = post(room(8), false);
+    WsaOverlapped inFlight = post(room(8), 0);
+    WsaOverlapped queued = post(room(8), 0);
     f.recv.abortAll(true);
     assertEquals(WSA_OPERATION_ABORTED, inFlight.internal());
     assertEquals(WSA_OPERATION_ABORTED, queued.internal());
     assertTrue(queued.event().isSignaled());
     f.fake.readFails(new java.nio.channels.AsynchronousCloseException());
     assertEquals(WSA_OPERATION_ABORTED, inFlight.internal());
-    assertEquals(WSAENOTSOCK, f.recv.enqueue(room(1), 1, f.token(), null, null, false));
+    assertEquals(WSAENOTSOCK, f.recv.enqueue(room(1), 1, f.token(), null, null, 0));
   }
 
   @Test
   @DisplayName("rule 23: cleanup-style abort writes the status but signals no event")
   void silentAbortSignalsNothing() {
-    WsaOverlapped token = post(room(8), false);
+    WsaOverlapped token = post(room(8), 0);
     f.recv.abortAll(false);
     assertEquals(WSA_OPERATION_ABORTED, token.internal());
     assertFalse(token.event().isSignaled());

@@ -1,0 +1,71 @@
+package io.wsa4j.nio2;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Direct buffers that receives land in before they are copied to the caller (see
+ * {@link RecvQueue}), in four size classes, pooled per context with a hard bound.
+ *
+ * <p>A socket keeps its staging buffer while it keeps receiving and trades it here only when the
+ * size it needs changes: a zero-byte receive (an idle connection) swaps a large buffer for the
+ * smallest class, so idle connections hold {@value #SMALLEST} bytes, not a full receive buffer.
+ * Buffers beyond {@link #MAX_POOLED_BYTES} per class are left to the GC.
+ */
+final class StagingPool {
+  /** The class a zero-byte receive (and the smallest read) uses. */
+  static final int SMALLEST = 1024;
+  static final int LARGEST = 64 * 1024;
+  private static final int CLASSES = 4; // 1 KiB, 4 KiB, 16 KiB, 64 KiB
+  private static final long MAX_POOLED_BYTES = 16L * 1024 * 1024;
+
+  private final ByteBuffer[][] free = new ByteBuffer[CLASSES][];
+  private final int[] count = new int[CLASSES];
+
+  StagingPool() {
+    for (int c = 0; c < CLASSES; c++) {
+      free[c] = new ByteBuffer[(int) (MAX_POOLED_BYTES / capacityOf(c))];
+    }
+  }
+
+  private static int capacityOf(int sizeClass) {
+    return SMALLEST << (2 * sizeClass);
+  }
+
+  /** The capacity a read for {@code wanted} bytes gets: the smallest class that holds it (≤ 64 KiB). */
+  static int capacityFor(long wanted) {
+    int c = 0;
+    while (c < CLASSES - 1 && capacityOf(c) < wanted) {
+      c++;
+    }
+    return capacityOf(c);
+  }
+
+  private static int classOf(int capacity) {
+    return Integer.numberOfTrailingZeros(capacity / SMALLEST) / 2;
+  }
+
+  /** A cleared buffer of exactly {@code capacity} bytes (a value of {@link #capacityFor}). */
+  ByteBuffer take(int capacity) {
+    int c = classOf(capacity);
+    ByteBuffer[] stack = free[c];
+    synchronized (stack) {
+      if (count[c] > 0) {
+        ByteBuffer b = stack[--count[c]];
+        stack[count[c]] = null;
+        return b.clear();
+      }
+    }
+    return ByteBuffer.allocateDirect(capacity);
+  }
+
+  /** Returns a buffer no one uses any more. */
+  void give(ByteBuffer b) {
+    int c = classOf(b.capacity());
+    ByteBuffer[] stack = free[c];
+    synchronized (stack) {
+      if (count[c] < stack.length) {
+        stack[count[c]++] = b;
+      }
+    }
+  }
+}
