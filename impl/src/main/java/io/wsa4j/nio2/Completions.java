@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one place a finished operation is announced, in the order Windows documents (API.md rule
- * 3): first the token's count and status are written; then exactly one of — the blocked caller is
- * woken (blocking call), the routine is queued to the issuing thread (routine given), or the
+ * 3): first the token's count and status are written; then the blocked caller is woken (blocking
+ * call), or else a packet is posted to the socket's completion port (if it has one; with the Win32
+ * form of the error) and the routine is queued to the issuing thread (routine given) or the
  * token's event is signaled; then threads in {@code getOverlappedResult(wait)} on the socket wake.
  *
  * <p>Called once per operation, under its queue's lock. It runs no user code: signaling an event
@@ -33,23 +34,30 @@ final class Completions {
     if (token != null) {
       TOKENS.complete(token, status, bytes);
     }
-    NioSocket socket = op.owner.socket;
+    NioSocket socket = op.issuedOn;
     if (op.blockingThread != null) {
       LockSupport.unpark(op.blockingThread);
       op.recycle();
     } else if (op.detached || token == null) {
       op.recycle();
-    } else if (notify && op.routine != null) {
-      op.transferred = bytes;
-      if (!op.issuer.queueApc(op)) {
-        op.recycle(); // the issuing thread has ended: only the routine is dropped
-      }
     } else {
-      WsaEvent event = token.event();
-      if (notify && event instanceof NioEvent) {
-        ((NioEvent) event).set();
+      NioPort port = socket.port();
+      if (notify && port != null) {
+        // immediate completions are posted too (rule 22); a closed port just drops it
+        port.post(socket.completionKey(), bytes, token, Errors.toWin32(status), false);
       }
-      op.recycle();
+      if (notify && op.routine != null) {
+        op.transferred = bytes;
+        if (!op.issuer.queueApc(op)) {
+          op.recycle(); // the issuing thread has ended: only the routine is dropped
+        }
+      } else {
+        WsaEvent event = token.event();
+        if (notify && event instanceof NioEvent) {
+          ((NioEvent) event).set();
+        }
+        op.recycle();
+      }
     }
     socket.resultWaiters.wakeAll();
   }

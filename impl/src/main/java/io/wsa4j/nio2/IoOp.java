@@ -23,7 +23,17 @@ import java.util.Arrays;
 final class IoOp {
   private static final Spi.BufAccess BUFS = Spi.buf();
 
-  final OpQueue owner;
+  /** The queue the op is in (and is recycled to); an AcceptEx/ConnectEx op moves on to a data queue. */
+  OpQueue owner;
+  /**
+   * The socket the operation was issued on: its port gets the packet, its waiters wake. For an
+   * AcceptEx that is the listener even while the first receive runs on the accepted socket.
+   */
+  NioSocket issuedOn;
+  /** AcceptEx (and blocking accept): the socket the connection goes into. */
+  NioSocket acceptSocket;
+  /** {@code cancelIoEx} reached this op while NIO2 held it: abort once NIO2 lets go. */
+  boolean cancelRequested;
 
   /** The user's token, or the issuing thread's blocking token; null once detached. */
   WsaOverlapped overlapped;
@@ -64,6 +74,7 @@ final class IoOp {
 
   IoOp(OpQueue owner) {
     this.owner = owner;
+    this.issuedOn = owner.socket;
   }
 
   /** Captures the WSABUF array (Windows copies it before the call returns) and positions views. */
@@ -96,6 +107,8 @@ final class IoOp {
     done = false;
     detached = false;
     abandoned = false;
+    cancelRequested = false;
+    acceptSocket = null;
     next = null;
   }
 
@@ -157,6 +170,7 @@ final class IoOp {
     routine = null;
     issuer = null;
     blockingThread = null;
+    acceptSocket = null;
     owner.recycle(this);
   }
 

@@ -12,6 +12,7 @@ import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.spi.Spi;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -33,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Nio2Wsa implements Wsa {
   private static final AtomicInteger CONTEXTS = new AtomicInteger();
-  private static final int NOT_SUPPORTED_YET = WSAEOPNOTSUPP;
+  private static final WsaBuf[] NO_BUFFERS = new WsaBuf[0];
+  private static final Spi.EntryAccess ENTRIES = Spi.entry();
 
   private final WsaConfig config;
   private final WsaData data;
@@ -41,6 +43,7 @@ final class Nio2Wsa implements Wsa {
   private final StagingPool staging = new StagingPool();
   private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
+  private final Set<NioPort> ports = ConcurrentHashMap.newKeySet();
   /** Handle values, Windows-like: multiples of 4. */
   private final AtomicLong handles = new AtomicLong(0x100);
   private volatile boolean cleanedUp;
@@ -162,6 +165,10 @@ final class Nio2Wsa implements Wsa {
       e.close();
     }
     events.clear();
+    for (NioPort p : ports) {
+      p.close();
+    }
+    ports.clear();
     try {
       group.shutdownNow(); // closes every channel still open and stops the I/O threads
     } catch (IOException e) {
@@ -178,15 +185,12 @@ final class Nio2Wsa implements Wsa {
     return 0;
   }
 
-  /** Registers a socket for a connection NIO2 accepted; null if the context is cleaned up. */
-  NioSocket adopt(AsynchronousSocketChannel ch, int family, boolean overlapped) {
-    if (cleanedUp) {
-      return null;
-    }
-    NioSocket s = new NioSocket(this, handles.getAndAdd(4), family, overlapped, ch);
+  /** Makes and registers a socket; null if the context is cleaned up. */
+  private NioSocket newSocket(int family, boolean overlapped) {
+    NioSocket s = new NioSocket(this, handles.getAndAdd(4), family, overlapped);
     sockets.add(s);
     if (cleanedUp) {
-      s.close(false); // cleanup ran between the check and the add
+      s.close(false); // cleanup ran between the caller's check and the add
       return null;
     }
     return s;
@@ -217,10 +221,8 @@ final class Nio2Wsa implements Wsa {
       Wsa.setLastError(code);
       return WsaSocket.INVALID_SOCKET;
     }
-    NioSocket s = new NioSocket(this, handles.getAndAdd(4), af, (flags & WSA_FLAG_OVERLAPPED) != 0);
-    sockets.add(s);
-    if (cleanedUp) {
-      s.close(false);
+    NioSocket s = newSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    if (s == null) {
       Wsa.setLastError(WSANOTINITIALISED);
       return WsaSocket.INVALID_SOCKET;
     }
@@ -262,16 +264,60 @@ final class Nio2Wsa implements Wsa {
       code = WSAEFAULT;
     } else if (Thread.currentThread().isInterrupted()) {
       code = WSAEINTR;
+    } else if (sock.acceptQueue() == null) {
+      code = WSAEINVAL; // not listening
     } else {
-      int[] error = new int[1];
-      NioSocket accepted = sock.accept(remoteOut, error);
-      if (accepted != null) {
-        return accepted;
-      }
-      code = error[0];
+      return acceptBlocking(sock, remoteOut);
     }
     Wsa.setLastError(code);
     return WsaSocket.INVALID_SOCKET;
+  }
+
+  /** {@code WSAAccept}: an accept into a fresh socket, waited for on the thread's token. */
+  private WsaSocket acceptBlocking(NioSocket listener, SocketAddress[] remoteOut) {
+    NioSocket fresh = newSocket(listener.family, listener.overlapped);
+    if (fresh == null) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    fresh.acceptInto(listener);
+    ThreadState ts = ThreadState.current();
+    AcceptQueue queue = listener.acceptQueue();
+    int code = queue.enqueue(NO_BUFFERS, 0, ts.blockingToken, null, ts.thread, 0, fresh);
+    if (code == 0) {
+      queue.pump();
+      code = awaitBlocking(queue, ts.blockingToken, fresh);
+    }
+    if (code != 0) {
+      fresh.close(false);
+      Wsa.setLastError(code == WSAENOTSOCK ? WSA_OPERATION_ABORTED : code);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    if (remoteOut != null && fresh.remoteAddress(remoteOut) != 0) {
+      remoteOut[0] = null; // reset before we asked; the socket itself will say so
+    }
+    return fresh;
+  }
+
+  /**
+   * Parks until the blocking op on {@code token} completes. An interrupt takes the op out of its
+   * queue (no byte or connection is lost: see the queues) and gives {@code WSAEINTR}.
+   *
+   * @return 0, or the op's Winsock code, or {@code WSAEINTR}
+   */
+  private static int awaitBlocking(OpQueue queue, WsaOverlapped token, NioSocket acceptInto) {
+    while (!token.isCompleted()) {
+      if (Thread.currentThread().isInterrupted()) {
+        boolean cancelled = acceptInto == null
+            ? queue.cancelBlocking(token)
+            : queue.cancel(null, acceptInto) > 0;
+        if (cancelled) {
+          return WSAEINTR;
+        }
+      }
+      LockSupport.park(queue);
+    }
+    return (int) token.internal();
   }
 
   @Override
@@ -432,17 +478,17 @@ final class Nio2Wsa implements Wsa {
         || (countOut != null && countOut.length < 1)) {
       return fail(WSAEFAULT);
     }
-    if ((flags & MSG_OOB) != 0 || (receive && (flags & MSG_PEEK) != 0)) {
-      return fail(WSAEOPNOTSUPP); // rule 24
-    }
-    if (receive && total == 0) {
-      return fail(NOT_SUPPORTED_YET); // zero-byte receive (rule 7) comes with the staging pool
+    if ((flags & MSG_OOB) != 0) {
+      return fail(WSAEOPNOTSUPP); // rule 24: NIO2 has no urgent data
     }
     if (total > Integer.MAX_VALUE) {
       return fail(WSAEMSGSIZE); // the count must fit the DWORD the caller reads back
     }
     if (!blocking && overlapped.internal() == STATUS_PENDING) {
       return fail(WSAEINVAL); // rule 17
+    }
+    if (!blocking && routine != null && sock.port() != null) {
+      return fail(WSAEINVAL); // rule 9: a socket on a port completes through the port only
     }
     OpQueue queue = receive ? sock.recvQueue() : sock.sendQueue();
     if (queue == null) {
@@ -473,13 +519,7 @@ final class Nio2Wsa implements Wsa {
       return fail(code);
     }
     queue.pump();
-    while (!token.isCompleted()) {
-      if (Thread.currentThread().isInterrupted() && queue.cancelBlocking(token)) {
-        return fail(WSAEINTR);
-      }
-      LockSupport.park(queue);
-    }
-    int status = (int) token.internal();
+    int status = awaitBlocking(queue, token, null);
     if (status != 0) {
       return fail(status);
     }
@@ -548,7 +588,14 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean cancelIoEx(WsaSocket s, WsaOverlapped overlapped) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return failed(WSAENOTSOCK);
+    }
+    return sock.cancel(overlapped) > 0 || failed(ERROR_NOT_FOUND);
   }
 
   // -- events and waits --
@@ -631,48 +678,243 @@ final class Nio2Wsa implements Wsa {
     return EventWait.sleep(timeoutMillis, alertable);
   }
 
-  // -- completion ports and extension functions: the next issue --
+  // -- completion ports --
+
+  private NioPort portOf(WsaCompletionPort p) {
+    if (p instanceof NioPort) {
+      NioPort np = (NioPort) p;
+      if (np.context == this && !np.isClosed()) {
+        return np;
+      }
+    }
+    return null;
+  }
+
+  private NioPort newPort(int concurrentThreads) {
+    NioPort port = new NioPort(this, concurrentThreads);
+    ports.add(port);
+    if (cleanedUp) {
+      port.close();
+      return null;
+    }
+    return port;
+  }
 
   @Override
   public WsaCompletionPort createIoCompletionPort(WsaSocket s, WsaCompletionPort existing,
       long completionKey, int concurrentThreads) {
-    Wsa.setLastError(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    int code;
+    if (cleanedUp) {
+      code = WSANOTINITIALISED;
+    } else if (s == null) {
+      if (existing == null) {
+        NioPort port = newPort(concurrentThreads);
+        if (port != null) {
+          return port;
+        }
+        code = WSANOTINITIALISED;
+      } else {
+        code = ERROR_INVALID_PARAMETER;
+      }
+    } else {
+      NioSocket sock = socketOf(s);
+      NioPort port = existing == null ? null : portOf(existing);
+      if (sock == null) {
+        code = WSAENOTSOCK;
+      } else if (existing != null && port == null) {
+        code = ERROR_INVALID_HANDLE;
+      } else {
+        boolean fresh = port == null;
+        if (fresh) {
+          port = newPort(concurrentThreads);
+        }
+        if (port != null && sock.associate(port, completionKey)) {
+          return port;
+        }
+        if (fresh && port != null) {
+          closeHandle(port);
+        }
+        code = port == null ? WSANOTINITIALISED : ERROR_INVALID_PARAMETER; // rule 22: one port
+      }
+    }
+    Wsa.setLastError(code);
     return null;
   }
 
   @Override
   public boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
       long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      return failed(ERROR_INVALID_HANDLE);
+    }
+    if (badOut(bytesTransferred) || completionKey == null || completionKey.length < 1
+        || badOut(overlapped)) {
+      return failed(ERROR_INVALID_PARAMETER);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      overlapped[0] = null;
+      return failed(WSAEINTR);
+    }
+    ThreadState ts = ThreadState.current();
+    NioPort.Packet packet = p.take(ts.portWaiter, timeoutMillis, false, ts, ts.outcome);
+    if (packet == null) {
+      overlapped[0] = null; // count and key untouched (rule 21)
+      return failed(ts.outcome[0]);
+    }
+    bytesTransferred[0] = packet.bytes;
+    completionKey[0] = packet.key;
+    overlapped[0] = packet.overlapped;
+    int error = packet.error;
+    p.recycle(packet);
+    return error == 0 || failed(error);
   }
 
   @Override
   public boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
       int count, int[] removed, int timeoutMillis, boolean alertable) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      return failed(ERROR_INVALID_HANDLE);
+    }
+    if (entries == null || count < 1 || entries.length < count || badOut(removed)) {
+      return failed(ERROR_INVALID_PARAMETER);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      return failed(WSAEINTR);
+    }
+    ThreadState ts = ThreadState.current();
+    NioPort.Packet packet = p.poll();
+    if (packet == null) {
+      if (alertable && ts.runApcs()) {
+        return failed(WAIT_IO_COMPLETION);
+      }
+      packet = p.take(ts.portWaiter, timeoutMillis, alertable, ts, ts.outcome);
+      if (packet == null) {
+        if (ts.outcome[0] == WAIT_IO_COMPLETION) {
+          ts.runApcs();
+        }
+        return failed(ts.outcome[0]);
+      }
+    }
+    int n = 0;
+    do {
+      WsaOverlappedEntry entry = entries[n];
+      if (entry == null) {
+        entry = new WsaOverlappedEntry();
+        entries[n] = entry;
+      }
+      ENTRIES.fill(entry, packet.key, packet.overlapped, packet.bytes);
+      p.recycle(packet);
+      n++;
+    } while (n < count && (packet = p.poll()) != null);
+    removed[0] = n;
+    return true;
   }
 
   @Override
   public boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
       long completionKey, WsaOverlapped overlapped) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      return failed(ERROR_INVALID_HANDLE);
+    }
+    return p.post(completionKey, bytesTransferred, overlapped, 0, true)
+        || failed(p.isClosed() ? ERROR_INVALID_HANDLE : WSA_NOT_ENOUGH_MEMORY);
   }
 
   @Override
   public boolean closeHandle(WsaCompletionPort port) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      return failed(ERROR_INVALID_HANDLE);
+    }
+    ports.remove(p);
+    p.close();
+    return true;
   }
+
+  // -- extension functions --
 
   @Override
   public boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
       int receiveDataLength, int[] bytesReceived, WsaOverlapped overlapped) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioSocket l = socketOf(listener);
+    NioSocket into = socketOf(acceptSocket);
+    if (l == null || into == null) {
+      return failed(WSAENOTSOCK);
+    }
+    if (overlapped == null) {
+      return failed(ERROR_INVALID_PARAMETER);
+    }
+    AcceptQueue queue = l.acceptQueue();
+    if (queue == null || receiveDataLength < 0 || into == l) {
+      return failed(WSAEINVAL);
+    }
+    if (receiveDataLength > 0 && (outputBuffer == null || receiveDataLength > outputBuffer.len()
+        || outputBuffer.len() > outputBuffer.buf().remaining()
+        || outputBuffer.buf().isReadOnly())) {
+      return failed(WSAEFAULT);
+    }
+    if (overlapped.internal() == STATUS_PENDING || !into.acceptInto(l)) {
+      return failed(WSAEINVAL); // a pending token, or an acceptor already used (scenario 70)
+    }
+    WsaBuf[] first = receiveDataLength > 0
+        ? new WsaBuf[] {new WsaBuf(outputBuffer.buf(), receiveDataLength)}
+        : NO_BUFFERS;
+    int code = queue.enqueue(first, first.length, overlapped, null, null, 0, into);
+    if (code != 0) {
+      into.acceptDone();
+      return failed(code);
+    }
+    queue.pump();
+    return failed(ERROR_IO_PENDING);
   }
 
   @Override
   public boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
       WsaOverlapped overlapped) {
-    return failed(cleanedUp ? WSANOTINITIALISED : NOT_SUPPORTED_YET);
+    if (cleanedUp) {
+      return failed(WSANOTINITIALISED);
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      return failed(WSAENOTSOCK);
+    }
+    if (overlapped == null) {
+      return failed(ERROR_INVALID_PARAMETER);
+    }
+    int[] code = new int[1];
+    InetSocketAddress a = addressFor(sock, remote, code);
+    if (a == null) {
+      return failed(code[0]);
+    }
+    if (sendBuffer != null && sendBuffer.len() > sendBuffer.buf().remaining()) {
+      return failed(WSAEFAULT);
+    }
+    if (overlapped.internal() == STATUS_PENDING) {
+      return failed(WSAEINVAL);
+    }
+    WsaBuf[] first = sendBuffer != null && sendBuffer.len() > 0
+        ? new WsaBuf[] {sendBuffer}
+        : NO_BUFFERS;
+    int started = sock.connectEx(a, first, first.length, overlapped);
+    return failed(started == 0 ? ERROR_IO_PENDING : started);
   }
 
   @Override

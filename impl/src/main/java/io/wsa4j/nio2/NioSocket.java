@@ -9,8 +9,8 @@ import java.net.SocketAddress;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
+import io.wsa4j.WsaBuf;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 /**
  * A socket handle and its NIO2 channel.
@@ -53,10 +53,17 @@ final class NioSocket extends WsaSocket {
   private AsynchronousServerSocketChannel server;
   /** The address given to bind (port resolved), re-used by a channel opened later. */
   private InetSocketAddress local;
-  /** The accept NIO2 is working on; shared by blocking accepts, kept across interrupts. */
-  private Future<AsynchronousSocketChannel> pendingAccept;
+  /** Posted accepts (listening sockets only). */
+  private volatile AcceptQueue accepts;
+  /** The ConnectEx in progress, if any. */
+  private ConnectQueue connecting;
+  /** The listener an AcceptEx into this socket is pending on (a hint; the queue is the truth). */
+  private volatile NioSocket acceptPendingOn;
   private volatile RecvQueue recv;
   private volatile SendQueue send;
+  /** The completion port this socket is associated with, for good (rule 22). */
+  private volatile NioPort port;
+  private volatile long completionKey;
 
   NioSocket(Nio2Wsa context, long id, int family, boolean overlapped) {
     super(id);
@@ -71,6 +78,24 @@ final class NioSocket extends WsaSocket {
     this(context, id, family, overlapped);
     this.channel = connected;
     connected();
+  }
+
+  NioPort port() {
+    return port;
+  }
+
+  long completionKey() {
+    return completionKey;
+  }
+
+  /** Associates the socket with a port; false if it already has one (rule 22). */
+  synchronized boolean associate(NioPort p, long key) {
+    if (port != null) {
+      return false;
+    }
+    completionKey = key;
+    port = p; // volatile write publishes the key
+    return true;
   }
 
   boolean isClosed() {
@@ -149,6 +174,7 @@ final class NioSocket extends WsaSocket {
       options.applyAll(ss);
       ss.bind(local, backlog <= 0 || backlog == SOMAXCONN ? 0 : backlog);
       server = ss;
+      accepts = new AcceptQueue(this, ss, context.config().maxPendingPerSocket());
       state = ST_LISTENING;
       return 0;
     } catch (IOException | RuntimeException e) {
@@ -159,67 +185,148 @@ final class NioSocket extends WsaSocket {
     }
   }
 
+  AcceptQueue acceptQueue() {
+    return accepts;
+  }
+
   /**
-   * Blocks until a connection arrives. An interrupted caller leaves the NIO2 accept running; the
-   * connection it brings goes to the next caller, so none is lost.
+   * Marks this socket as the target of an accept pending on {@code listener}.
    *
-   * @return the new socket, or null with {@code error[0]} set
+   * @return false if an accept into it is pending already, or it is not a fresh socket
    */
-  NioSocket accept(SocketAddress[] remoteOut, int[] error) {
-    for (;;) {
-      Future<AsynchronousSocketChannel> accepting;
-      synchronized (this) {
-        if (state != ST_LISTENING) {
-          error[0] = state == ST_CLOSED ? WSA_OPERATION_ABORTED : WSAEINVAL;
-          return null;
-        }
-        if (pendingAccept == null) {
-          try {
-            pendingAccept = server.accept();
-          } catch (RuntimeException e) {
-            error[0] = Errors.toWinsock(e);
-            return null;
-          }
-        }
-        accepting = pendingAccept;
-      }
-      AsynchronousSocketChannel ch;
-      try {
-        ch = accepting.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        error[0] = WSAEINTR;
-        return null;
-      } catch (ExecutionException e) {
-        synchronized (this) {
-          if (pendingAccept == accepting) {
-            pendingAccept = null;
-          }
-        }
-        error[0] = isClosed() ? WSA_OPERATION_ABORTED : Errors.toWinsock(e.getCause());
-        return null;
-      }
-      synchronized (this) {
-        if (pendingAccept != accepting) {
-          continue; // another thread took this connection
-        }
-        pendingAccept = null;
-      }
-      NioSocket accepted = context.adopt(ch, family, overlapped);
-      if (accepted == null) {
-        closeQuietly(ch);
-        error[0] = WSA_OPERATION_ABORTED; // cleanup ran meanwhile
-        return null;
-      }
-      if (remoteOut != null) {
-        try {
-          remoteOut[0] = ch.getRemoteAddress();
-        } catch (IOException e) {
-          remoteOut[0] = null; // reset before we asked; the socket itself reports it
-        }
-      }
-      return accepted;
+  synchronized boolean acceptInto(NioSocket listener) {
+    NioSocket on = acceptPendingOn;
+    if (state != ST_OPEN || (on != null && on.pendsAcceptInto(this))) {
+      return false;
     }
+    acceptPendingOn = listener;
+    return true;
+  }
+
+  private boolean pendsAcceptInto(NioSocket target) {
+    AcceptQueue q = accepts;
+    if (q == null) {
+      return false;
+    }
+    synchronized (q) {
+      return q.holdsAcceptInto(target);
+    }
+  }
+
+  void acceptDone() {
+    acceptPendingOn = null;
+  }
+
+  /**
+   * Takes a connection a listener accepted for this socket, with this socket's own options (it
+   * inherits nothing from the listener: not its port, not its flags).
+   *
+   * @return false if the socket was closed (or used) meanwhile
+   */
+  synchronized boolean attachAccepted(AsynchronousSocketChannel ch) {
+    if (state != ST_OPEN) {
+      return false;
+    }
+    try {
+      options.applyAll(ch);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "an option of " + this + " did not apply", e);
+    }
+    channel = ch;
+    connected();
+    return true;
+  }
+
+  /** ConnectEx reached the peer; false if the socket was closed meanwhile. */
+  synchronized boolean connectExSucceeded(AsynchronousSocketChannel ch) {
+    if (state != ST_CONNECTING || channel != ch) {
+      return false;
+    }
+    connecting = null;
+    connected();
+    return true;
+  }
+
+  /** ConnectEx failed: NIO2 closed the channel; the socket is bound and usable again. */
+  synchronized void connectExFailed(AsynchronousSocketChannel ch) {
+    if (state == ST_CONNECTING && channel == ch) {
+      channel = null;
+      connecting = null;
+      state = local != null ? ST_BOUND : ST_OPEN;
+    }
+  }
+
+  /**
+   * Starts a ConnectEx. Windows requires a bound socket.
+   *
+   * @return 0 if started, else the Winsock code (no completion indication)
+   */
+  int connectEx(InetSocketAddress remote, WsaBuf[] first, int firstCount,
+      io.wsa4j.WsaOverlapped token) {
+    ConnectQueue q;
+    synchronized (this) {
+      switch (state) {
+        case ST_CONNECTED:
+          return WSAEISCONN;
+        case ST_CONNECTING:
+          return WSAEALREADY;
+        case ST_BOUND:
+          break;
+        case ST_CLOSED:
+          return WSAENOTSOCK;
+        default:
+          return WSAEINVAL; // unbound or listening
+      }
+      try {
+        if (channel == null) {
+          channel = openClientChannel();
+        }
+      } catch (IOException | RuntimeException e) {
+        return Errors.toWinsock(e);
+      }
+      q = new ConnectQueue(this, channel, remote);
+      int code = q.enqueue(first, firstCount, token, null, null, 0);
+      if (code != 0) {
+        return code;
+      }
+      connecting = q;
+      state = ST_CONNECTING;
+    }
+    q.pump();
+    return 0;
+  }
+
+  /**
+   * {@code CancelIoEx} on this socket: its receives, sends, accepts and ConnectEx.
+   *
+   * @return how many operations matched
+   */
+  int cancel(io.wsa4j.WsaOverlapped token) {
+    int matched = 0;
+    RecvQueue r = recv;
+    SendQueue s = send;
+    AcceptQueue a = accepts;
+    ConnectQueue c;
+    AsynchronousSocketChannel ch;
+    synchronized (this) {
+      c = connecting;
+      ch = channel;
+    }
+    if (r != null) {
+      matched += r.cancel(token);
+      r.pump();
+    }
+    if (s != null) {
+      matched += s.cancel(token);
+    }
+    if (a != null) {
+      matched += a.cancel(token);
+    }
+    if (c != null && c.cancel(token) > 0) {
+      matched++;
+      closeQuietly(ch); // a connect cannot be recalled; closing fails it with "aborted"
+    }
+    return matched;
   }
 
   /** Blocking connect; the socket stays usable after a failure (winsock-semantics scenario 69). */
@@ -296,13 +403,14 @@ final class NioSocket extends WsaSocket {
       ss = server;
     }
     // abort first: once the queues are closed, NIO2's failure callbacks announce nothing
-    RecvQueue r = recv;
-    SendQueue s = send;
-    if (r != null) {
-      r.abortAll(notify);
+    NioSocket listener = acceptPendingOn;
+    if (listener != null && listener.accepts != null) {
+      listener.accepts.cancel(null, this); // an AcceptEx into a closed socket aborts (scenario 46)
     }
-    if (s != null) {
-      s.abortAll(notify);
+    for (OpQueue q : new OpQueue[] {recv, send, accepts, connectingQueue()}) {
+      if (q != null) {
+        q.abortAll(notify);
+      }
     }
     if (ch != null) {
       closeQuietly(ch);
@@ -313,6 +421,10 @@ final class NioSocket extends WsaSocket {
     resultWaiters.wakeAll();
     context.forget(this);
     return 0;
+  }
+
+  private synchronized ConnectQueue connectingQueue() {
+    return connecting;
   }
 
   int shutdown(int how) {

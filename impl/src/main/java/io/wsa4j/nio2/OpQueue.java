@@ -67,6 +67,12 @@ abstract class OpQueue {
    */
   final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
       WsaCompletionRoutine routine, Thread blockingThread, int flags) {
+    return enqueue(buffers, count, token, routine, blockingThread, flags, null);
+  }
+
+  /** As above, for an accept into {@code acceptSocket}. */
+  final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
+      WsaCompletionRoutine routine, Thread blockingThread, int flags, NioSocket acceptSocket) {
     int code = closed ? WSAENOTSOCK : admissionError();
     if (code == 0 && pending >= maxPending) {
       code = WSAENOBUFS;
@@ -91,10 +97,12 @@ abstract class OpQueue {
       op = new IoOp(this);
     }
     op.capture(buffers, count);
+    op.issuedOn = socket;
     op.overlapped = token;
     op.routine = routine;
     op.issuer = routine != null && blockingThread == null ? ThreadState.current() : null;
     op.blockingThread = blockingThread;
+    op.acceptSocket = acceptSocket;
     op.waitAll = (flags & MSG_WAITALL) != 0;
     op.peek = (flags & MSG_PEEK) != 0;
     if (tail == null) {
@@ -107,6 +115,72 @@ abstract class OpQueue {
     return 0;
   }
 
+  /**
+   * Takes over an op another queue started (the first receive of an AcceptEx, the first send of a
+   * ConnectEx) and puts it at the tail. Not bounded: the op was admitted by its first queue.
+   */
+  final synchronized void adopt(IoOp op) {
+    op.owner = this;
+    op.next = null;
+    if (tail == null) {
+      head = op;
+    } else {
+      tail.next = op;
+    }
+    tail = op;
+    pending++;
+  }
+
+  /**
+   * {@code CancelIoEx}: every overlapped op started with {@code token} (all of them when null)
+   * completes with {@code WSA_OPERATION_ABORTED} now, except one NIO2 holds, which aborts when
+   * NIO2 lets go (see {@link #inFlight}). Blocking calls are not touched (they are the calling
+   * threads' own, as {@code CancelSynchronousIo} would be).
+   *
+   * @return how many ops matched
+   */
+  final synchronized int cancel(WsaOverlapped token) {
+    return cancel(token, null);
+  }
+
+  /**
+   * As {@link #cancel(WsaOverlapped)}, limited to accepts into {@code acceptSocket} when it is not
+   * null; blocking accepts into it are cancelled too (their socket is being closed).
+   */
+  final synchronized int cancel(WsaOverlapped token, NioSocket acceptSocket) {
+    int matched = 0;
+    IoOp prev = null;
+    IoOp op = head;
+    while (op != null) {
+      IoOp next = op.next;
+      boolean matches = acceptSocket != null
+          ? op.acceptSocket == acceptSocket
+          : op.blockingThread == null && !op.detached && (token == null || op.overlapped == token);
+      if (matches && inFlight(op)) {
+        op.cancelRequested = true;
+        matched++;
+        prev = op;
+      } else if (matches) {
+        if (prev == null) {
+          head = next;
+        } else {
+          prev.next = next;
+        }
+        if (tail == op) {
+          tail = prev;
+        }
+        op.next = null;
+        pending--;
+        matched++;
+        Completions.announce(op, WSA_OPERATION_ABORTED, true);
+      } else {
+        prev = op;
+      }
+      op = next;
+    }
+    return matched;
+  }
+
   /** Takes an op back for reuse. Any thread; ops of a closed queue are left to the GC. */
   final synchronized void recycle(IoOp op) {
     if (!closed && freeCount < maxPending) {
@@ -116,8 +190,8 @@ abstract class OpQueue {
     }
   }
 
-  /** Removes the head and announces it. Under the lock. */
-  final void finishHead(int status) {
+  /** Removes the head and returns it, unannounced, to move it elsewhere. Under the lock. */
+  final IoOp takeHead() {
     IoOp op = head;
     head = op.next;
     if (head == null) {
@@ -125,7 +199,22 @@ abstract class OpQueue {
     }
     op.next = null;
     pending--;
-    Completions.announce(op, status, true);
+    return op;
+  }
+
+  /** Whether an op for {@code acceptSocket} is queued. Under the lock. */
+  final boolean holdsAcceptInto(NioSocket acceptSocket) {
+    for (IoOp op = head; op != null; op = op.next) {
+      if (op.acceptSocket == acceptSocket) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes the head and announces it. Under the lock. */
+  final void finishHead(int status) {
+    Completions.announce(takeHead(), status, true);
   }
 
   /** Lets go of the direction's resources once the socket is closed. Under the lock. */

@@ -1,6 +1,7 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.WSAESHUTDOWN;
+import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -124,6 +125,10 @@ final class SendQueue extends OpQueue {
       }
       if (error != 0) {
         finishHead(error);
+        continue;
+      }
+      if (op.cancelRequested) {
+        finishHead(WSA_OPERATION_ABORTED); // cancelled while NIO2 wrote part of it
         continue;
       }
       boolean blocking = op.blockingThread != null;

@@ -19,6 +19,10 @@ final class ThreadState {
   final Thread thread = Thread.currentThread();
   /** The token of this thread's blocking send/recv; only one is in progress at a time. */
   final WsaOverlapped blockingToken = new WsaOverlapped();
+  /** This thread's place on a completion port's waiter stack. */
+  final NioPort.Waiter portWaiter = new NioPort.Waiter(thread);
+  /** Scratch out-parameter for {@link NioPort#take}. */
+  final int[] outcome = new int[1];
 
   /** FIFO of finished ops whose routines are due; guarded by this. */
   private IoOp apcHead;

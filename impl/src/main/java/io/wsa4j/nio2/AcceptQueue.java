@@ -1,0 +1,160 @@
+package io.wsa4j.nio2;
+
+import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+
+/**
+ * Posted accepts of one listening socket — {@code AcceptEx} and blocking {@code accept} alike —
+ * served in call order by one NIO2 accept at a time.
+ *
+ * <p>Each op names the socket the connection goes into. When NIO2 accepts, the head op's socket
+ * takes the channel; if the op asked for first data, the op moves on to that socket's receive queue
+ * and completes with the first bytes (still announced on the listener: its event, its port).
+ * A connection accepted after its op left (cancelled, interrupted) waits in {@link #ready} for the
+ * next accept, so none is lost; only one can wait, since an accept is started only for a waiting op.
+ */
+final class AcceptQueue extends OpQueue {
+  private static final System.Logger LOG = System.getLogger("io.wsa4j");
+
+  private final AsynchronousServerSocketChannel server;
+  /** A connection accepted with no op left to take it; guarded by this. */
+  private AsynchronousSocketChannel ready;
+
+  private final CompletionHandler<AsynchronousSocketChannel, Void> acceptHandler =
+      new CompletionHandler<>() {
+        @Override
+        public void completed(AsynchronousSocketChannel ch, Void unused) {
+          accepted(ch);
+        }
+
+        @Override
+        public void failed(Throwable exc, Void unused) {
+          acceptFailed(exc);
+        }
+      };
+
+  AcceptQueue(NioSocket listener, AsynchronousServerSocketChannel server, int maxPending) {
+    super(listener, null, maxPending);
+    this.server = server;
+  }
+
+  @Override
+  int admissionError() {
+    return 0;
+  }
+
+  @Override
+  boolean inFlight(IoOp op) {
+    return false; // NIO2's accept belongs to no op: whoever is head when it lands takes it
+  }
+
+  @Override
+  boolean detachInFlight(IoOp op) {
+    return false;
+  }
+
+  @Override
+  void closed() {
+    if (ready != null) {
+      closeQuietly(ready);
+      ready = null;
+    }
+  }
+
+  @Override
+  void pump() {
+    for (;;) {
+      IoOp op;
+      AsynchronousSocketChannel ch;
+      synchronized (this) {
+        if (closed || head == null) {
+          return;
+        }
+        if (ready == null) {
+          if (busy) {
+            return;
+          }
+          busy = true;
+          op = null;
+          ch = null;
+        } else {
+          ch = ready;
+          ready = null;
+          op = takeHead();
+        }
+      }
+      if (op == null) {
+        try {
+          server.accept(null, acceptHandler);
+        } catch (RuntimeException e) {
+          acceptFailed(e);
+        }
+        return;
+      }
+      handOver(op, ch);
+    }
+  }
+
+  /** Gives the connection to the op's socket and completes the op, or starts its first receive. */
+  private void handOver(IoOp op, AsynchronousSocketChannel ch) {
+    NioSocket into = op.acceptSocket;
+    into.acceptDone();
+    if (!into.attachAccepted(ch)) {
+      // the socket was closed under the accept: the op is aborted, the connection kept for the next
+      synchronized (this) {
+        if (ready == null && !closed) {
+          ready = ch;
+        } else {
+          closeQuietly(ch);
+        }
+        Completions.announce(op, WSA_OPERATION_ABORTED, true);
+      }
+      return;
+    }
+    if (op.remaining > 0) {
+      RecvQueue firstData = into.recvQueue();
+      firstData.adopt(op);
+      firstData.pump();
+    } else {
+      synchronized (this) {
+        Completions.announce(op, 0, true);
+      }
+    }
+  }
+
+  private void accepted(AsynchronousSocketChannel ch) {
+    synchronized (this) {
+      busy = false;
+      if (closed) {
+        closeQuietly(ch);
+        return;
+      }
+      ready = ch;
+    }
+    pump();
+  }
+
+  private void acceptFailed(Throwable exc) {
+    synchronized (this) {
+      busy = false;
+      if (closed || head == null) {
+        return;
+      }
+      // not sticky: the listener may accept again (e.g. after too many open files)
+      finishHead(Errors.toWinsock(exc));
+    }
+    pump();
+  }
+
+  private void closeQuietly(AsynchronousSocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing an unclaimed accepted channel", e);
+    }
+  }
+}
