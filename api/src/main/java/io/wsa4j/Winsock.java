@@ -11,6 +11,12 @@ package io.wsa4j;
 public final class Winsock {
   private Winsock() {}
 
+  /**
+   * Bytes of library staging an idle connection with a pending zero-byte receive holds (NIO2 can
+   * wait for data only by reading some). Not a Windows constant.
+   */
+  public static final int ZERO_BYTE_STAGING = 1024;
+
   /** Return value of a failed {@code int} call. */
   public static final int SOCKET_ERROR = -1;
   /** IPv4 address family. */
@@ -33,7 +39,7 @@ public final class Winsock {
   public static final int SD_BOTH = 2;
   /** Out-of-band data: not supported ({@link #WSAEOPNOTSUPP}). */
   public static final int MSG_OOB = 0x1;
-  /** Peek at incoming data: not supported yet ({@link #WSAEOPNOTSUPP}). */
+  /** Peek at incoming data without consuming it. */
   public static final int MSG_PEEK = 0x2;
   /** A receive completes only when its buffers are full, the peer closed, or an error occurred. */
   public static final int MSG_WAITALL = 0x8;

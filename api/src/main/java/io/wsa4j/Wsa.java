@@ -215,7 +215,7 @@ public interface Wsa extends AutoCloseable {
    * @param flags 0 ({@code MSG_OOB} → {@code WSAEOPNOTSUPP})
    * @param overlapped the token, or null for a blocking send
    * @param completionRoutine called on this thread in an alertable wait, or null (then the token's
-   *     event is signaled)
+   *     event is signaled); refused with {@code WSAEINVAL} on a socket bound to a completion port
    * @return 0, or {@code SOCKET_ERROR}: {@code WSA_IO_PENDING}, {@code WSAENOTSOCK},
    *     {@code WSAEINVAL} ({@code bufferCount < 1}, or a token already pending),
    *     {@code WSAEFAULT} (null array, short array, null element, {@code len} past the buffer,
@@ -232,16 +232,26 @@ public interface Wsa extends AutoCloseable {
    * gracefully (and every later receive also gets 0). Several receives may be outstanding; they are
    * filled in call order.
    *
+   * <p>A receive whose buffers total 0 bytes (a "zero-byte receive") waits until data is available,
+   * completes with 0 and consumes nothing: an idle connection then holds no receive buffer of its
+   * own (wsa4j keeps a {@value io.wsa4j.Winsock#ZERO_BYTE_STAGING}-byte staging chunk for it, since
+   * NIO2 can only wait for data by reading).
+   *
    * <p>{@code MSG_WAITALL} completes only when the buffers are full, the peer closed, or an error
-   * occurred. {@code MSG_PEEK} and {@code MSG_OOB} fail with {@code WSAEOPNOTSUPP} (difference).
-   * A receive whose buffers total 0 bytes fails with {@code WSAEOPNOTSUPP} until zero-byte receives
-   * are supported.
+   * occurred. {@code MSG_PEEK} copies data without consuming it; it sees at most the data wsa4j has
+   * staged (one read's worth, up to 64 KiB), where Windows sees the whole socket buffer.
+   * {@code MSG_OOB} fails with {@code WSAEOPNOTSUPP} (NIO2 has no urgent data).
+   *
+   * <p>Difference: every receive is read by NIO2 into a library-owned staging buffer and copied
+   * out, so that a cancelled or interrupted receive never loses the bytes NIO2 was fetching for it.
+   * For heap buffers this is the copy NIO2 makes anyway; for direct buffers it is one extra copy.
    *
    * @param numberOfBytesRecvd element 0 receives the count on a blocking success; may be null for
    *     overlapped calls
-   * @param flags in: 0 or {@code MSG_WAITALL}; out (blocking success): 0. Must not be null
-   *     ({@code WSAEFAULT})
-   * @return as {@link #send}, with {@code WSAEFAULT} also for a read-only buffer
+   * @param flags in: 0, {@code MSG_WAITALL} or {@code MSG_PEEK}; out (blocking success): 0. Must not
+   *     be null ({@code WSAEFAULT})
+   * @return as {@link #send}, with {@code WSAEFAULT} also for a read-only buffer, and
+   *     {@code WSAEINVAL} when a completion routine is given for a socket on a completion port
    */
   int recv(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesRecvd,
       int[] flags, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
@@ -263,8 +273,21 @@ public interface Wsa extends AutoCloseable {
       boolean wait, int[] flags);
 
   /**
-   * {@code CancelIoEx}: cancels the socket's pending operations started with {@code overlapped}
-   * (all of them when null). Not supported yet: returns false with {@code WSAEOPNOTSUPP}.
+   * {@code CancelIoEx}: cancels the socket's pending overlapped operations started with
+   * {@code overlapped} (all of them when null) — receives, sends, {@code AcceptEx},
+   * {@code ConnectEx}. Each completes with {@link Winsock#WSA_OPERATION_ABORTED} through its own
+   * mechanism (event, routine, port packet with {@code ERROR_OPERATION_ABORTED}); like Windows, it
+   * does not wait for them.
+   *
+   * <p>No received byte is lost: a receive NIO2 is already reading for is detached, and the bytes
+   * that read brings go to the next receive; the socket stays usable. A send NIO2 is already writing
+   * cannot be recalled: it completes with {@code WSA_OPERATION_ABORTED} as soon as NIO2 finishes
+   * the write in progress, and the rest of its bytes are not sent. A pending {@code ConnectEx} is
+   * aborted by closing its channel (the socket stays usable). Blocking calls of other threads are
+   * not cancelled ({@code CancelSynchronousIo} territory).
+   *
+   * @return true if anything matched; false with {@link Winsock#ERROR_NOT_FOUND} when nothing did,
+   *     {@code WSAENOTSOCK} for a bad socket
    */
   boolean cancelIoEx(WsaSocket s, WsaOverlapped overlapped);
 
@@ -317,49 +340,110 @@ public interface Wsa extends AutoCloseable {
   // -- completion ports --
 
   /**
-   * {@code CreateIoCompletionPort}: with {@code s == null}, a new port; otherwise associates
-   * {@code s} with {@code existing} under {@code completionKey}. Not supported yet: null with
-   * {@code WSAEOPNOTSUPP}.
+   * {@code CreateIoCompletionPort}: with {@code s == null} and {@code existing == null}, a new
+   * empty port; otherwise associates {@code s} with {@code existing} (or with a new port when
+   * {@code existing} is null) under {@code completionKey}. From then on every completion of an
+   * overlapped operation on {@code s} is posted to the port — immediate ones too — and completion
+   * routines are refused on it ({@code WSAEINVAL}). Sockets accepted from {@code s} are not
+   * associated (as on Windows, associate each one).
+   *
+   * @param concurrentThreads advisory: wsa4j does not throttle the threads a port releases (it
+   *     cannot see when a thread blocks elsewhere), a documented difference
+   * @return the port, or null: {@code ERROR_INVALID_PARAMETER} (the socket already has a port;
+   *     {@code existing} without a socket), {@code ERROR_INVALID_HANDLE} (a closed or foreign
+   *     {@code existing}), {@code WSAENOTSOCK}
    */
   WsaCompletionPort createIoCompletionPort(WsaSocket s, WsaCompletionPort existing,
       long completionKey, int concurrentThreads);
 
   /**
-   * {@code GetQueuedCompletionStatus}: removes one packet. Not supported yet: false with
-   * {@code WSAEOPNOTSUPP}.
+   * {@code GetQueuedCompletionStatus}: removes the oldest packet, waiting up to
+   * {@code timeoutMillis} for one. Packets leave in the order they were queued; of several waiting
+   * threads the one that waited last is released first (LIFO, as Windows does).
+   *
+   * @param bytesTransferred element 0 receives the packet's count
+   * @param completionKey element 0 receives the packet's key
+   * @param overlapped element 0 receives the packet's token (null when no packet was removed)
+   * @param timeoutMillis 0 polls; {@link Winsock#WSA_INFINITE} waits forever
+   * @return true for a successful operation or a posted packet; false with the token, count and
+   *     key written and the operation's Win32 error ({@code ERROR_NETNAME_DELETED} for a reset,
+   *     {@code ERROR_OPERATION_ABORTED}, {@code ERROR_CONNECTION_REFUSED}, …); false with
+   *     {@code overlapped[0] == null}, count and key untouched, and {@link Winsock#WAIT_TIMEOUT};
+   *     false with {@link Winsock#ERROR_ABANDONED_WAIT_0} when the port is closed (or the context
+   *     cleaned up) while waiting; {@code ERROR_INVALID_HANDLE}, {@code ERROR_INVALID_PARAMETER}
+   *     (null or empty out-parameter), {@code WSAEINTR}
    */
   boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
       long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis);
 
   /**
-   * {@code GetQueuedCompletionStatusEx}: removes up to {@code count} packets. Not supported yet:
-   * false with {@code WSAEOPNOTSUPP}.
+   * {@code GetQueuedCompletionStatusEx}: removes up to {@code count} packets at once, filling
+   * {@code entries} in place (a null slot gets a new entry). Entries may describe failed
+   * operations: check {@code entry.overlapped().internal()}.
+   *
+   * @param alertable also run this thread's queued completion routines, ending the wait
+   * @return true with {@code removed[0] ≥ 1}; false with {@code WAIT_TIMEOUT},
+   *     {@code WAIT_IO_COMPLETION} (routines ran, nothing removed), {@code ERROR_ABANDONED_WAIT_0},
+   *     {@code ERROR_INVALID_HANDLE}, {@code ERROR_INVALID_PARAMETER}, {@code WSAEINTR}
    */
   boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
       int count, int[] removed, int timeoutMillis, boolean alertable);
 
   /**
-   * {@code PostQueuedCompletionStatus}: queues a packet with these values. Not supported yet: false
-   * with {@code WSAEOPNOTSUPP}.
+   * {@code PostQueuedCompletionStatus}: queues a packet whose three values come back exactly as
+   * given (the token is not looked at; it may be null or any subclass). Posted packets are bounded
+   * (about a million waiting per port): beyond that, false with {@code WSA_NOT_ENOUGH_MEMORY}.
+   *
+   * @return true, or false: {@code ERROR_INVALID_HANDLE} (closed or foreign port),
+   *     {@code WSA_NOT_ENOUGH_MEMORY}
    */
   boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
       long completionKey, WsaOverlapped overlapped);
 
-  /** {@code CloseHandle} of a port. Not supported yet: false with {@code WSAEOPNOTSUPP}. */
+  /**
+   * {@code CloseHandle} of a port: its packets are dropped and every thread waiting on it returns
+   * false with {@link Winsock#ERROR_ABANDONED_WAIT_0}. Later completions of its sockets are not
+   * posted anywhere.
+   *
+   * @return true, or false with {@code ERROR_INVALID_HANDLE}
+   */
   boolean closeHandle(WsaCompletionPort port);
 
   // -- extension functions --
 
   /**
-   * {@code AcceptEx}: an overlapped accept into {@code acceptSocket}. Not supported yet: false with
-   * {@code WSAEOPNOTSUPP}.
+   * {@code AcceptEx}: an overlapped accept of the next connection on {@code listener} into
+   * {@code acceptSocket}, a fresh socket made by {@link #socket}. With {@code receiveDataLength > 0}
+   * it completes only when the first data arrived, with the bytes written to the first
+   * {@code receiveDataLength} bytes of {@code outputBuffer} (or 0 bytes if the peer closed).
+   * Completion is announced on the listener: its token's event, or a packet to the listener's port.
+   * The accepted socket keeps its own flags and options and inherits nothing from the listener
+   * (not its port).
+   *
+   * <p>Difference: no address block is written after the data: read the addresses with
+   * {@link #getsockname} and {@link #getpeername} on the accepted socket.
+   *
+   * @param bytesReceived written only on immediate success, which wsa4j never reports; may be null
+   * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
+   *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL} (not
+   *     listening, an acceptor that is bound, connected, or already used by a pending AcceptEx, a
+   *     pending token, negative length), {@code WSAEFAULT} (length beyond the buffer),
+   *     {@code WSAENOBUFS}
    */
   boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
       int receiveDataLength, int[] bytesReceived, WsaOverlapped overlapped);
 
   /**
-   * {@code ConnectEx}: an overlapped connect with an optional first send. Not supported yet: false
-   * with {@code WSAEOPNOTSUPP}.
+   * {@code ConnectEx}: an overlapped connect of a bound socket, with an optional first send; the
+   * operation completes when connected (and, with {@code sendBuffer}, when all of it was sent: the
+   * count is its length). A failed connect completes with its error ({@code WSAECONNREFUSED};
+   * {@code ERROR_CONNECTION_REFUSED} through a port) and leaves the socket bound and usable.
+   *
+   * @param bytesSent written only on immediate success, which wsa4j never reports; may be null
+   * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
+   *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL}
+   *     (unbound or listening socket, pending token), {@code WSAEISCONN}, {@code WSAEALREADY},
+   *     {@code WSAEFAULT}, {@code WSAEAFNOSUPPORT}
    */
   boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
       WsaOverlapped overlapped);

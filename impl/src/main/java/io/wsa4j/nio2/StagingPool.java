@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  */
 final class StagingPool {
   /** The class a zero-byte receive (and the smallest read) uses. */
-  static final int SMALLEST = 1024;
+  static final int SMALLEST = io.wsa4j.Winsock.ZERO_BYTE_STAGING;
   static final int LARGEST = 64 * 1024;
   private static final int CLASSES = 4; // 1 KiB, 4 KiB, 16 KiB, 64 KiB
   private static final long MAX_POOLED_BYTES = 16L * 1024 * 1024;
