@@ -60,13 +60,41 @@ final class SocketOptions {
     return 0;
   }
 
-  /** The value of option {@code i}: the channel's if it has one, else the value set, else 0. */
+  /**
+   * The value of option {@code i}: the channel's if it has one, else the value set, else the
+   * system's default (what a fresh socket reports). Booleans read as 0 or 1.
+   */
   int get(int i, NetworkChannel channel) throws IOException {
     if (channel != null && channel.supportedOptions().contains(NIO[i])) {
-      Object v = channel.getOption(NIO[i]);
-      return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : (Integer) v;
+      return read(channel, i);
     }
-    return set[i] ? values[i] : 0;
+    if (set[i]) {
+      return NIO[i].type() == Boolean.class ? (values[i] != 0 ? 1 : 0) : values[i];
+    }
+    return Defaults.VALUES[i];
+  }
+
+  private static int read(NetworkChannel channel, int i) throws IOException {
+    Object v = channel.getOption(NIO[i]);
+    return v instanceof Boolean ? ((Boolean) v ? 1 : 0) : (Integer) v;
+  }
+
+  /** What a fresh TCP socket of this system reports, read once from a throwaway channel. */
+  private static final class Defaults {
+    static final int[] VALUES = probe();
+
+    private static int[] probe() {
+      int[] v = new int[KEYS.length];
+      try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open()) {
+        for (int i = 0; i < KEYS.length; i++) {
+          v[i] = read(ch, i);
+        }
+      } catch (IOException e) {
+        System.getLogger("io.wsa4j").log(System.Logger.Level.DEBUG,
+            "cannot read the system's socket option defaults; reporting 0", e);
+      }
+      return v;
+    }
   }
 
   /** Applies every remembered option that {@code channel} supports. */
