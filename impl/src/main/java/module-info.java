@@ -4,6 +4,7 @@
  */
 module io.wsa4j.nio2 {
   requires io.wsa4j.api;
+  requires java.management;
 
   provides io.wsa4j.WsaProvider with io.wsa4j.nio2.Nio2Provider;
 }

@@ -70,6 +70,14 @@ public interface Wsa extends AutoCloseable {
   WsaData data();
 
   /**
+   * A snapshot of this context's activity: sockets open, operations posted / completed / failed /
+   * aborted per kind, bytes, operations pending now, errors by code, completion-port depths. Not a
+   * Winsock call. Cheap to keep (the counters live under locks the I/O path holds anyway) and to
+   * take; works after cleanup too (the last figures).
+   */
+  WsaStats stats();
+
+  /**
    * {@code WSACleanup}: closes every socket, event and port of this context. Pending operations
    * end with {@link Winsock#WSA_OPERATION_ABORTED} written to their tokens but, as on Windows,
    * without signaling events or running routines; every thread blocked in a call of this context

@@ -14,11 +14,13 @@ public final class WsaConfig {
   private final int ioThreads;
   private final ThreadFactory threadFactory;
   private final int maxPendingPerSocket;
+  private final boolean jmx;
 
   private WsaConfig(Builder b) {
     this.ioThreads = b.ioThreads;
     this.threadFactory = b.threadFactory;
     this.maxPendingPerSocket = b.maxPendingPerSocket;
+    this.jmx = b.jmx;
   }
 
   /** The defaults: one I/O thread per available processor, named daemon threads, 64 pending. */
@@ -49,9 +51,18 @@ public final class WsaConfig {
     return maxPendingPerSocket;
   }
 
+  /**
+   * Whether the context registers its {@link Wsa#stats()} figures as a JMX MBean
+   * ({@code io.wsa4j:type=Wsa,context=<n>}) until cleanup. Off by default.
+   */
+  public boolean jmx() {
+    return jmx;
+  }
+
   @Override
   public String toString() {
     return "WsaConfig[ioThreads=" + ioThreads + ", maxPendingPerSocket=" + maxPendingPerSocket
+        + (jmx ? ", jmx" : "")
         + (threadFactory != null ? ", threadFactory=" + threadFactory : "") + "]";
   }
 
@@ -60,8 +71,15 @@ public final class WsaConfig {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private ThreadFactory threadFactory;
     private int maxPendingPerSocket = DEFAULT_MAX_PENDING_PER_SOCKET;
+    private boolean jmx;
 
     private Builder() {}
+
+    /** Registers the context's statistics as a JMX MBean (see {@link WsaConfig#jmx()}). */
+    public Builder jmx(boolean on) {
+      this.jmx = on;
+      return this;
+    }
 
     /**
      * Sets the number of I/O threads.

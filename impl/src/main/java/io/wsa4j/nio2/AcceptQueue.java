@@ -38,8 +38,13 @@ final class AcceptQueue extends OpQueue {
       };
 
   AcceptQueue(NioSocket listener, AsynchronousServerSocketChannel server, int maxPending) {
-    super(listener, null, maxPending);
+    super(listener, null, io.wsa4j.WsaStats.OpKind.ACCEPT, maxPending);
     this.server = server;
+  }
+
+  @Override
+  boolean countsOwnKind() {
+    return false;
   }
 
   @Override

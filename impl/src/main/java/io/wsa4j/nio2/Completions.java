@@ -34,6 +34,7 @@ final class Completions {
     if (token != null) {
       TOKENS.complete(token, status, bytes);
     }
+    op.owner.count(op, status, bytes);
     NioSocket socket = op.issuedOn;
     if (op.blockingThread != null) {
       LockSupport.unpark(op.blockingThread);

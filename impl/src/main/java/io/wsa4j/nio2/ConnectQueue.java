@@ -28,8 +28,13 @@ final class ConnectQueue extends OpQueue {
   };
 
   ConnectQueue(NioSocket socket, AsynchronousSocketChannel channel, InetSocketAddress remote) {
-    super(socket, channel, 1);
+    super(socket, channel, io.wsa4j.WsaStats.OpKind.CONNECT, 1);
     this.remote = remote;
+  }
+
+  @Override
+  boolean countsOwnKind() {
+    return false;
   }
 
   @Override

@@ -32,6 +32,8 @@ final class IoOp {
   NioSocket issuedOn;
   /** AcceptEx (and blocking accept): the socket the connection goes into. */
   NioSocket acceptSocket;
+  /** The {@link io.wsa4j.WsaStats.OpKind} ordinal it was started as. */
+  int kind;
   /** {@code cancelIoEx} reached this op while NIO2 held it: abort once NIO2 lets go. */
   boolean cancelRequested;
 

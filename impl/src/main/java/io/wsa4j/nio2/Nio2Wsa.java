@@ -12,6 +12,7 @@ import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.WsaStats;
 import io.wsa4j.spi.Spi;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -41,12 +42,15 @@ final class Nio2Wsa implements Wsa {
   private final WsaData data;
   private final AsynchronousChannelGroup group;
   private final StagingPool staging = new StagingPool();
+  private final Stats stats = new Stats();
   private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
   private final Set<NioPort> ports = ConcurrentHashMap.newKeySet();
   /** Handle values, Windows-like: multiples of 4. */
   private final AtomicLong handles = new AtomicLong(0x100);
   private volatile boolean cleanedUp;
+  /** The statistics MBean, when {@code config.jmx()}. */
+  private final StatsMBean mbean;
 
   Nio2Wsa(WsaConfig config, String providerName) {
     this.config = config;
@@ -59,6 +63,7 @@ final class Nio2Wsa implements Wsa {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the NIO2 channel group", e);
     }
+    this.mbean = config.jmx() ? StatsMBean.register(this, number) : null;
   }
 
   WsaConfig config() {
@@ -151,6 +156,13 @@ final class Nio2Wsa implements Wsa {
   }
 
   @Override
+  public WsaStats stats() {
+    synchronized (stats) {
+      return stats.snapshot(sockets, sockets.size(), ports);
+    }
+  }
+
+  @Override
   public int cleanup() {
     synchronized (this) {
       if (cleanedUp) {
@@ -169,6 +181,9 @@ final class Nio2Wsa implements Wsa {
       p.close();
     }
     ports.clear();
+    if (mbean != null) {
+      mbean.unregister();
+    }
     try {
       group.shutdownNow(); // closes every channel still open and stops the I/O threads
     } catch (IOException e) {
@@ -196,8 +211,20 @@ final class Nio2Wsa implements Wsa {
     return s;
   }
 
-  void forget(NioSocket s) {
-    sockets.remove(s);
+  /** A socket closed: its counters join the totals as it leaves the live set, atomically. */
+  void forget(NioSocket s, OpQueue[] queues) {
+    synchronized (stats) {
+      for (OpQueue q : queues) {
+        if (q != null && q.countsOwnKind()) {
+          stats.fold(q);
+        }
+      }
+      sockets.remove(s);
+    }
+  }
+
+  Stats counters() {
+    return stats;
   }
 
   // -- sockets --

@@ -407,7 +407,8 @@ final class NioSocket extends WsaSocket {
     if (listener != null && listener.accepts != null) {
       listener.accepts.cancel(null, this); // an AcceptEx into a closed socket aborts (scenario 46)
     }
-    for (OpQueue q : new OpQueue[] {recv, send, accepts, connectingQueue()}) {
+    OpQueue[] queues = queues();
+    for (OpQueue q : queues) {
       if (q != null) {
         q.abortAll(notify);
       }
@@ -419,12 +420,17 @@ final class NioSocket extends WsaSocket {
       closeQuietly(ss);
     }
     resultWaiters.wakeAll();
-    context.forget(this);
+    context.forget(this, queues);
     return 0;
   }
 
-  private synchronized ConnectQueue connectingQueue() {
-    return connecting;
+  /** Every queue the socket has now (some null), for close and statistics. */
+  OpQueue[] queues() {
+    ConnectQueue c;
+    synchronized (this) {
+      c = connecting;
+    }
+    return new OpQueue[] {recv, send, accepts, c};
   }
 
   int shutdown(int how) {

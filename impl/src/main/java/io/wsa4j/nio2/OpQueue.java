@@ -30,7 +30,16 @@ abstract class OpQueue {
 
   final NioSocket socket;
   final AsynchronousSocketChannel channel;
+  /** The {@link io.wsa4j.WsaStats.OpKind} ordinal of the ops this queue starts. */
+  final int kind;
   private final int maxPending;
+
+  // statistics of this queue's own kind (see Stats); guarded by this
+  long posted;
+  long completed;
+  long failed;
+  long aborted;
+  long bytes;
 
   /** Posted, not yet completed operations, head first; the head may be in NIO2's hands. */
   IoOp head;
@@ -47,10 +56,47 @@ abstract class OpQueue {
   /** Sticky connection error (a Winsock code) or 0: every later operation fails with it. */
   int error;
 
-  OpQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending) {
+  OpQueue(NioSocket socket, AsynchronousSocketChannel channel, io.wsa4j.WsaStats.OpKind kind,
+      int maxPending) {
     this.socket = socket;
     this.channel = channel;
+    this.kind = kind.ordinal();
     this.maxPending = maxPending;
+  }
+
+  /**
+   * Whether this queue keeps its own counters (receives and sends, the hot path); accepts and
+   * connects are counted by the context's {@link Stats}.
+   */
+  boolean countsOwnKind() {
+    return true;
+  }
+
+  /** Operations in the FIFO now. Under the lock. */
+  final int pending() {
+    return pending;
+  }
+
+  /**
+   * Counts a finished op; called by {@link Completions} under this queue's lock. An op counts
+   * here when it is of this queue's kind, else (accepts, connects, their moved first transfers)
+   * with the context.
+   */
+  final void count(IoOp op, int status, int bytesMoved) {
+    if (op.kind == kind && countsOwnKind()) {
+      if (status == 0) {
+        completed++;
+        bytes += bytesMoved;
+      } else if (status == io.wsa4j.Winsock.WSA_OPERATION_ABORTED) {
+        aborted++;
+        socket.context.counters().error(status);
+      } else {
+        failed++;
+        socket.context.counters().error(status);
+      }
+    } else {
+      socket.context.counters().ended(op.kind, status, bytesMoved);
+    }
   }
 
   /** The code a new operation fails with at once (shutdown, known error), or 0. Under the lock. */
@@ -103,6 +149,12 @@ abstract class OpQueue {
     op.issuer = routine != null && blockingThread == null ? ThreadState.current() : null;
     op.blockingThread = blockingThread;
     op.acceptSocket = acceptSocket;
+    op.kind = kind;
+    if (countsOwnKind()) {
+      posted++;
+    } else {
+      socket.context.counters().posted(kind);
+    }
     op.waitAll = (flags & MSG_WAITALL) != 0;
     op.peek = (flags & MSG_PEEK) != 0;
     if (tail == null) {

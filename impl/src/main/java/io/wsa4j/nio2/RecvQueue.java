@@ -45,7 +45,7 @@ final class RecvQueue extends OpQueue {
 
   RecvQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending,
       StagingPool pool) {
-    super(socket, channel, maxPending);
+    super(socket, channel, io.wsa4j.WsaStats.OpKind.RECV, maxPending);
     this.pool = pool;
   }
 

@@ -59,7 +59,7 @@ final class SendQueue extends OpQueue {
   };
 
   SendQueue(NioSocket socket, AsynchronousSocketChannel channel, int maxPending) {
-    super(socket, channel, maxPending);
+    super(socket, channel, io.wsa4j.WsaStats.OpKind.SEND, maxPending);
   }
 
   @Override

@@ -428,7 +428,7 @@ class NoThrowFuzzTest {
   @DisplayName("rules 15–20, 24 (fuzz): the probes cover every Wsa method")
   void probesCoverEveryMethod() throws Exception {
     Set<String> probed = probes().stream().map(Probe::call).collect(Collectors.toSet());
-    probed.addAll(List.of("data", "cleanup", "sleepEx", "createEvent")); // see the tests below
+    probed.addAll(List.of("data", "stats", "cleanup", "sleepEx", "createEvent")); // see below
     Set<String> missing = new TreeSet<>();
     for (Method m : Wsa.class.getMethods()) {
       if (!Modifier.isStatic(m.getModifiers()) && !m.isDefault() && !probed.contains(m.getName())) {
@@ -439,10 +439,11 @@ class NoThrowFuzzTest {
   }
 
   @Test
-  @DisplayName("rule 15 (fuzz): data(), sleepEx, createEvent and a second cleanup() never throw, live or cleaned up")
+  @DisplayName("rule 15 (fuzz): data(), stats(), sleepEx, createEvent and a second cleanup() never throw, live or cleaned up")
   void lifecycleCallsNeverThrow() throws Exception {
     Wsa wsa = fx.startup();
     assertEquals(0x0202, wsa.data().version());
+    assertEquals(0, wsa.stats().socketsOpen());
     assertEquals(0, wsa.sleepEx(0, false));
     assertEquals(0, wsa.sleepEx(0, true));
     ArgsSupport.assertOk(wsa.cleanup(), "cleanup");
@@ -457,6 +458,7 @@ class NoThrowFuzzTest {
       return null;
     }).await();
     fx.start("data", wsa::data).await();
+    fx.start("stats", wsa::stats).await();
     assertEquals(0, (int) fx.start("sleepEx", () -> wsa.sleepEx(0, true)).await().value());
   }
 }
