@@ -36,6 +36,7 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSAStartup(MAKEWORD(2,2))} with {@link WsaConfig#defaults()}.
    *
+   * @return the new context
    * @throws IllegalStateException if no {@link WsaProvider} is on the class or module path
    */
   static Wsa startup() {
@@ -46,6 +47,9 @@ public interface Wsa extends AutoCloseable {
    * {@code WSAStartup}: a new, independent context with its own I/O threads. Handles of one
    * context are foreign to another.
    *
+   * @param config the settings of the context: I/O threads, their factory, the bound on pending
+   *     operations per socket
+   * @return the new context
    * @throws IllegalStateException if no {@link WsaProvider} is on the class or module path
    * @throws NullPointerException if {@code config} is null
    */
@@ -56,17 +60,30 @@ public interface Wsa extends AutoCloseable {
     return Providers.provider().startup(config);
   }
 
-  /** {@code WSAGetLastError}: the last error set on the calling thread by any wsa4j call. */
+  /**
+   * {@code WSAGetLastError}: the last error set on the calling thread by any wsa4j call.
+   *
+   * @return the calling thread's last error code, as the last failing call (or
+   *     {@link #setLastError}) left it; 0 on a thread where none was set
+   */
   static int getLastError() {
     return LastError.get();
   }
 
-  /** {@code WSASetLastError}: sets the calling thread's last error. */
+  /**
+   * {@code WSASetLastError}: sets the calling thread's last error.
+   *
+   * @param error the code {@link #getLastError()} returns next on this thread; any value
+   */
   static void setLastError(int error) {
     LastError.set(error);
   }
 
-  /** The {@code WSADATA} of this context: version 2.2, description, provider. */
+  /**
+   * The {@code WSADATA} of this context: version 2.2, description, provider.
+   *
+   * @return the context's {@code WSADATA}
+   */
   WsaData data();
 
   /**
@@ -74,6 +91,8 @@ public interface Wsa extends AutoCloseable {
    * aborted per kind, bytes, operations pending now, errors by code, completion-port depths. Not a
    * Winsock call. Cheap to keep (the counters live under locks the I/O path holds anyway) and to
    * take; works after cleanup too (the last figures).
+   *
+   * @return a new, immutable snapshot; later activity does not change it
    */
   WsaStats stats();
 
@@ -115,6 +134,9 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code bind}: gives the socket a local address.
    *
+   * @param s the socket
+   * @param local the local address: an {@link java.net.InetSocketAddress} of the socket's family
+   *     (port 0 lets the system pick one; read it back with {@link #getsockname})
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null address), {@code WSAEAFNOSUPPORT}
    *     (not an {@code InetSocketAddress} of the socket's family), {@code WSAEINVAL} (already bound),
    *     {@code WSAEADDRINUSE}, {@code WSAEADDRNOTAVAIL}
@@ -124,6 +146,7 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code listen}: makes a bound socket accept connections.
    *
+   * @param s the bound socket
    * @param backlog the queue length; {@link Winsock#SOMAXCONN} or anything not positive means the
    *     system's default
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (not bound), {@code WSAEISCONN}
@@ -133,6 +156,7 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSAAccept} without a condition function: blocks until a connection arrives.
    *
+   * @param listener the listening socket
    * @param remoteOut if not null, element 0 receives the peer's address
    * @return the connected socket (with the listener's overlapped flag), or {@code INVALID_SOCKET}:
    *     {@code WSAEINVAL} (not listening), {@code WSAEINTR}, {@code WSA_OPERATION_ABORTED} (the
@@ -144,6 +168,9 @@ public interface Wsa extends AutoCloseable {
    * {@code WSAConnect}: connects, blocking until done. After a failed connect the socket stays
    * usable for another attempt, as on Windows.
    *
+   * @param s the socket
+   * @param remote the peer's address: an {@link java.net.InetSocketAddress} of the socket's
+   *     family
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAECONNREFUSED}, {@code WSAETIMEDOUT},
    *     {@code WSAENETUNREACH}, {@code WSAEHOSTUNREACH}, {@code WSAEISCONN}, {@code WSAEINVAL}
    *     (listening), {@code WSAEFAULT}, {@code WSAEAFNOSUPPORT}, {@code WSAEINTR}
@@ -157,6 +184,10 @@ public interface Wsa extends AutoCloseable {
    *
    * <p>Difference: recent Windows reports {@code ERROR_CONNECTION_ABORTED} for a pending TCP
    * receive; wsa4j follows the documented 995.
+   *
+   * @param s the socket
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTSOCK} (null, already closed or foreign
+   *     socket)
    */
   int closesocket(WsaSocket s);
 
@@ -165,6 +196,8 @@ public interface Wsa extends AutoCloseable {
    * {@link Winsock#SD_RECEIVE} makes new receives fail with {@code WSAESHUTDOWN} while one already
    * pending still completes. Calling it again is harmless.
    *
+   * @param s the connected socket
+   * @param how {@link Winsock#SD_RECEIVE}, {@link Winsock#SD_SEND} or {@link Winsock#SD_BOTH}
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTCONN}, {@code WSAEINVAL} (bad {@code how})
    */
   int shutdown(WsaSocket s, int how);
@@ -178,6 +211,11 @@ public interface Wsa extends AutoCloseable {
    * no linger option, so only -1 succeeds; 0 (abortive close) and positive values fail with
    * {@code WSAENOPROTOOPT}.
    *
+   * @param s the socket
+   * @param level {@link Winsock#SOL_SOCKET} or {@link Winsock#IPPROTO_TCP}
+   * @param option the option, such as {@link Winsock#SO_RCVBUF} or {@link Winsock#TCP_NODELAY}
+   * @param value the value C passes through {@code optval}: 0 or non-zero for a boolean, bytes for
+   *     {@code SO_RCVBUF}/{@code SO_SNDBUF}, seconds or -1 for {@code SO_LINGER}
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOPROTOOPT} (unknown or unsupported option),
    *     {@code WSAEINVAL} (unknown level or bad value)
    */
@@ -186,6 +224,9 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code getsockopt} for the options of {@link #setsockopt}.
    *
+   * @param s the socket
+   * @param level {@link Winsock#SOL_SOCKET} or {@link Winsock#IPPROTO_TCP}
+   * @param option the option, as for {@link #setsockopt}
    * @param valueOut element 0 receives the value (booleans as 0/1, {@code SO_LINGER} as -1)
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null or empty {@code valueOut}),
    *     {@code WSAENOPROTOOPT}, {@code WSAEINVAL}
@@ -195,6 +236,8 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code getsockname}: the socket's local address.
    *
+   * @param s the socket
+   * @param out element 0 receives the local address, an {@link java.net.InetSocketAddress}
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null or empty {@code out}),
    *     {@code WSAEINVAL} (not bound)
    */
@@ -203,6 +246,8 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code getpeername}: the connected peer's address.
    *
+   * @param s the connected socket
+   * @param out element 0 receives the peer's address, an {@link java.net.InetSocketAddress}
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT}, {@code WSAENOTCONN}
    */
   int getpeername(WsaSocket s, SocketAddress[] out);
@@ -218,6 +263,11 @@ public interface Wsa extends AutoCloseable {
    * {@link Winsock#WSA_IO_PENDING} for a started operation (allowed by Windows: callers handle
    * both). Otherwise the call blocks until all is sent and returns 0 with the count.
    *
+   * @param s the connected socket
+   * @param buffers {@code lpBuffers}: the buffers to send from; they belong to the library until
+   *     the operation completes
+   * @param bufferCount {@code dwBufferCount}: how many elements of {@code buffers} to send, at
+   *     least 1
    * @param numberOfBytesSent element 0 receives the count on a blocking success; may be null for
    *     overlapped calls
    * @param flags 0 ({@code MSG_OOB} → {@code WSAEOPNOTSUPP})
@@ -254,10 +304,18 @@ public interface Wsa extends AutoCloseable {
    * out, so that a cancelled or interrupted receive never loses the bytes NIO2 was fetching for it.
    * For heap buffers this is the copy NIO2 makes anyway; for direct buffers it is one extra copy.
    *
+   * @param s the connected socket
+   * @param buffers {@code lpBuffers}: the buffers to fill; they belong to the library until the
+   *     operation completes
+   * @param bufferCount {@code dwBufferCount}: how many elements of {@code buffers} to fill, at
+   *     least 1
    * @param numberOfBytesRecvd element 0 receives the count on a blocking success; may be null for
    *     overlapped calls
    * @param flags in: 0, {@code MSG_WAITALL} or {@code MSG_PEEK}; out (blocking success): 0. Must not
    *     be null ({@code WSAEFAULT})
+   * @param overlapped the token, or null for a blocking receive
+   * @param completionRoutine called on this thread in an alertable wait, or null (then the token's
+   *     event is signaled)
    * @return as {@link #send}, with {@code WSAEFAULT} also for a read-only buffer, and
    *     {@code WSAEINVAL} when a completion routine is given for a socket on a completion port
    */
@@ -271,7 +329,11 @@ public interface Wsa extends AutoCloseable {
    * completes. Difference: Windows waits on the token's event; wsa4j waits for the operation
    * itself, so a token without an event works too.
    *
+   * @param s the socket the operation was started on
+   * @param overlapped the operation's token
    * @param bytesTransferred element 0 receives the count on success (not written on failure)
+   * @param wait {@code fWait}: block until the operation completes, instead of failing with
+   *     {@code WSA_IO_INCOMPLETE} while it is pending
    * @param flags if not null, element 0 receives the receive flags (0)
    * @return true on success; false with {@code WSA_IO_INCOMPLETE} (pending and not waiting), the
    *     operation's Winsock error ({@code WSAECONNRESET}, {@code WSA_OPERATION_ABORTED}, …),
@@ -294,6 +356,9 @@ public interface Wsa extends AutoCloseable {
    * aborted by closing its channel (the socket stays usable). Blocking calls of other threads are
    * not cancelled ({@code CancelSynchronousIo} territory).
    *
+   * @param s the socket
+   * @param overlapped the token of the operation to cancel, or null for all of the socket's
+   *     pending operations
    * @return true if anything matched; false with {@link Winsock#ERROR_NOT_FOUND} when nothing did,
    *     {@code WSAENOTSOCK} for a bad socket
    */
@@ -308,15 +373,28 @@ public interface Wsa extends AutoCloseable {
    */
   WsaEvent createEvent();
 
-  /** {@code WSASetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event. */
+  /**
+   * {@code WSASetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event.
+   *
+   * @param e the event to signal
+   * @return true, or false with {@code WSA_INVALID_HANDLE}
+   */
   boolean setEvent(WsaEvent e);
 
-  /** {@code WSAResetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event. */
+  /**
+   * {@code WSAResetEvent}; false with {@code WSA_INVALID_HANDLE} for a closed or foreign event.
+   *
+   * @param e the event to make not signaled
+   * @return true, or false with {@code WSA_INVALID_HANDLE}
+   */
   boolean resetEvent(WsaEvent e);
 
   /**
    * {@code WSACloseEvent}: later uses fail with {@code WSA_INVALID_HANDLE}; threads waiting on it
    * return {@code WSA_WAIT_FAILED} (undefined on Windows).
+   *
+   * @param e the event to close
+   * @return true, or false with {@code WSA_INVALID_HANDLE} (null, already closed or foreign event)
    */
   boolean closeEvent(WsaEvent e);
 
@@ -324,6 +402,10 @@ public interface Wsa extends AutoCloseable {
    * {@code WSAWaitForMultipleEvents}: waits until one (or, with {@code waitAll}, every) event of
    * {@code events[0 .. count)} is signaled. Events stay signaled (manual reset).
    *
+   * @param count {@code cEvents}: how many elements of {@code events} to wait on, 1 to
+   *     {@link Winsock#WSA_MAXIMUM_WAIT_EVENTS}
+   * @param events the events, open and made by this context
+   * @param waitAll {@code fWaitAll}: wait until every event is signaled, not just one
    * @param timeoutMillis 0 polls; {@link Winsock#WSA_INFINITE} waits forever
    * @param alertable run this thread's queued completion routines, returning
    *     {@link Winsock#WSA_WAIT_IO_COMPLETION} after them
@@ -341,6 +423,9 @@ public interface Wsa extends AutoCloseable {
    * and end the sleep. A kernel32 call: works whatever the context's state. An interrupt ends the
    * sleep early (flag left set).
    *
+   * @param timeoutMillis {@code dwMilliseconds}: 0 only runs routines that are already queued
+   *     (when alertable); {@link Winsock#WSA_INFINITE} sleeps until routines run or an interrupt
+   * @param alertable whether this thread's queued completion routines run and end the sleep
    * @return 0, or {@link Winsock#WSA_WAIT_IO_COMPLETION} when routines ran
    */
   int sleepEx(int timeoutMillis, boolean alertable);
@@ -355,6 +440,10 @@ public interface Wsa extends AutoCloseable {
    * routines are refused on it ({@code WSAEINVAL}). Sockets accepted from {@code s} are not
    * associated (as on Windows, associate each one).
    *
+   * @param s {@code FileHandle}: the socket to associate, or null ({@code INVALID_HANDLE_VALUE})
+   *     for a new empty port
+   * @param existing {@code ExistingCompletionPort}: the port to associate {@code s} with, or null
+   * @param completionKey the key every packet of {@code s} carries; ignored when {@code s} is null
    * @param concurrentThreads advisory: wsa4j does not throttle the threads a port releases (it
    *     cannot see when a thread blocks elsewhere), a documented difference
    * @return the port, or null: {@code ERROR_INVALID_PARAMETER} (the socket already has a port;
@@ -369,6 +458,7 @@ public interface Wsa extends AutoCloseable {
    * {@code timeoutMillis} for one. Packets leave in the order they were queued; of several waiting
    * threads the one that waited last is released first (LIFO, as Windows does).
    *
+   * @param port the port
    * @param bytesTransferred element 0 receives the packet's count
    * @param completionKey element 0 receives the packet's key
    * @param overlapped element 0 receives the packet's token (null when no packet was removed)
@@ -389,6 +479,14 @@ public interface Wsa extends AutoCloseable {
    * {@code entries} in place (a null slot gets a new entry). Entries may describe failed
    * operations: check {@code entry.overlapped().internal()}.
    *
+   * @param port the port
+   * @param entries {@code lpCompletionPortEntries}: filled in place from element 0; a null slot
+   *     gets a new {@link WsaOverlappedEntry}
+   * @param count {@code ulCount}: the most packets to remove, at least 1 and at most
+   *     {@code entries.length}
+   * @param removed {@code ulNumEntriesRemoved}: element 0 receives how many entries were filled
+   *     (written only when true is returned)
+   * @param timeoutMillis 0 polls; {@link Winsock#WSA_INFINITE} waits forever
    * @param alertable also run this thread's queued completion routines, ending the wait
    * @return true with {@code removed[0] ≥ 1}; false with {@code WAIT_TIMEOUT},
    *     {@code WAIT_IO_COMPLETION} (routines ran, nothing removed), {@code ERROR_ABANDONED_WAIT_0},
@@ -402,6 +500,10 @@ public interface Wsa extends AutoCloseable {
    * given (the token is not looked at; it may be null or any subclass). Posted packets are bounded
    * (about a million waiting per port): beyond that, false with {@code WSA_NOT_ENOUGH_MEMORY}.
    *
+   * @param port the port
+   * @param bytesTransferred comes back as the packet's count
+   * @param completionKey comes back as the packet's key
+   * @param overlapped comes back as the packet's token; may be null
    * @return true, or false: {@code ERROR_INVALID_HANDLE} (closed or foreign port),
    *     {@code WSA_NOT_ENOUGH_MEMORY}
    */
@@ -413,6 +515,7 @@ public interface Wsa extends AutoCloseable {
    * false with {@link Winsock#ERROR_ABANDONED_WAIT_0}. Later completions of its sockets are not
    * posted anywhere.
    *
+   * @param port the port
    * @return true, or false with {@code ERROR_INVALID_HANDLE}
    */
   boolean closeHandle(WsaCompletionPort port);
@@ -431,7 +534,15 @@ public interface Wsa extends AutoCloseable {
    * <p>Difference: no address block is written after the data: read the addresses with
    * {@link #getsockname} and {@link #getpeername} on the accepted socket.
    *
+   * @param listener {@code sListenSocket}: the listening socket
+   * @param acceptSocket {@code sAcceptSocket}: a fresh socket, neither bound nor connected, that
+   *     becomes the accepted connection
+   * @param outputBuffer receives the first data; may be null when {@code receiveDataLength} is 0
+   * @param receiveDataLength {@code dwReceiveDataLength}: how many bytes of {@code outputBuffer}
+   *     may receive the first data, at most its {@code len}; 0 completes as soon as a connection
+   *     is accepted
    * @param bytesReceived written only on immediate success, which wsa4j never reports; may be null
+   * @param overlapped the token; required
    * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
    *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL} (not
    *     listening, an acceptor that is bound, connected, or already used by a pending AcceptEx, a
@@ -447,7 +558,12 @@ public interface Wsa extends AutoCloseable {
    * count is its length). A failed connect completes with its error ({@code WSAECONNREFUSED};
    * {@code ERROR_CONNECTION_REFUSED} through a port) and leaves the socket bound and usable.
    *
+   * @param s a bound, unconnected socket
+   * @param remote the peer's address: an {@link java.net.InetSocketAddress} of the socket's
+   *     family
+   * @param sendBuffer data to send once connected, or null
    * @param bytesSent written only on immediate success, which wsa4j never reports; may be null
+   * @param overlapped the token; required
    * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
    *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL}
    *     (unbound or listening socket, pending token), {@code WSAEISCONN}, {@code WSAEALREADY},

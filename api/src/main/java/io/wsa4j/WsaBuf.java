@@ -79,17 +79,35 @@ public final class WsaBuf {
     this.len = checkLen(len);
   }
 
-  /** A buffer of {@code len} bytes on the heap. */
+  /**
+   * A buffer of {@code len} bytes on the heap.
+   *
+   * @param len the size in bytes, which is also the region's length
+   * @return a {@code WsaBuf} over a new heap buffer
+   * @throws IllegalArgumentException if {@code len} is negative
+   */
   public static WsaBuf allocate(int len) {
     return new WsaBuf(ByteBuffer.allocate(checkLen(len)));
   }
 
-  /** A direct buffer of {@code len} bytes (NIO2 reads and writes it without a copy). */
+  /**
+   * A direct buffer of {@code len} bytes (NIO2 reads and writes it without a copy).
+   *
+   * @param len the size in bytes, which is also the region's length
+   * @return a {@code WsaBuf} over a new direct buffer
+   * @throws IllegalArgumentException if {@code len} is negative
+   */
   public static WsaBuf allocateDirect(int len) {
     return new WsaBuf(ByteBuffer.allocateDirect(checkLen(len)));
   }
 
-  /** All of {@code array}. */
+  /**
+   * All of {@code array}.
+   *
+   * @param array the bytes; kept, not copied
+   * @return a {@code WsaBuf} over the whole array
+   * @throws NullPointerException if {@code array} is null
+   */
   public static WsaBuf wrap(byte[] array) {
     return new WsaBuf(ByteBuffer.wrap(array));
   }
@@ -97,18 +115,31 @@ public final class WsaBuf {
   /**
    * {@code len} bytes of {@code array} from {@code offset}.
    *
+   * @param array the bytes; kept, not copied
+   * @param offset the index of the region's first byte
+   * @param len the length of the region
+   * @return a {@code WsaBuf} over the region
+   * @throws NullPointerException if {@code array} is null
    * @throws IndexOutOfBoundsException if the region is not inside the array
    */
   public static WsaBuf wrap(byte[] array, int offset, int len) {
     return new WsaBuf(ByteBuffer.wrap(array, offset, len));
   }
 
-  /** The caller's buffer. */
+  /**
+   * The caller's buffer.
+   *
+   * @return the buffer given when this {@code WsaBuf} was made
+   */
   public ByteBuffer buf() {
     return buf;
   }
 
-  /** {@code len}: the length of the region. */
+  /**
+   * {@code len}: the length of the region.
+   *
+   * @return the length in bytes, from {@code buf().position()}
+   */
   public int len() {
     return len;
   }
@@ -116,6 +147,8 @@ public final class WsaBuf {
   /**
    * Sets {@code len}, as C code reassigns {@code WSABUF.len} before re-posting.
    *
+   * @param len the new length; may exceed {@code buf().remaining()} (each call then fails with
+   *     {@code WSAEFAULT})
    * @return this
    * @throws IllegalArgumentException if {@code len} is negative
    */

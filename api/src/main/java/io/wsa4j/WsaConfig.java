@@ -23,22 +23,38 @@ public final class WsaConfig {
     this.jmx = b.jmx;
   }
 
-  /** The defaults: one I/O thread per available processor, named daemon threads, 64 pending. */
+  /**
+   * The defaults: one I/O thread per available processor, named daemon threads, 64 pending.
+   *
+   * @return the default configuration
+   */
   public static WsaConfig defaults() {
     return builder().build();
   }
 
-  /** A builder starting from the defaults. */
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Threads of the context's NIO2 channel group, which complete I/O (never run user code). */
+  /**
+   * Threads of the context's NIO2 channel group, which complete I/O (never run user code).
+   *
+   * @return the number of I/O threads, at least 1
+   */
   public int ioThreads() {
     return ioThreads;
   }
 
-  /** The factory of the I/O threads, or null for the provider's named daemon threads. */
+  /**
+   * The factory of the I/O threads, or null for the provider's named daemon threads.
+   *
+   * @return the factory, or null
+   */
   public ThreadFactory threadFactory() {
     return threadFactory;
   }
@@ -46,6 +62,8 @@ public final class WsaConfig {
   /**
    * How many receives, and apart from them how many sends, may be posted on one socket and not yet
    * completed; the next one fails with {@code WSAENOBUFS}. This bounds the memory a socket holds.
+   *
+   * @return the bound per socket and direction, at least 1
    */
   public int maxPendingPerSocket() {
     return maxPendingPerSocket;
@@ -54,6 +72,8 @@ public final class WsaConfig {
   /**
    * Whether the context registers its {@link Wsa#stats()} figures as a JMX MBean
    * ({@code io.wsa4j:type=Wsa,context=<n>}) until cleanup. Off by default.
+   *
+   * @return true if the statistics are registered as an MBean
    */
   public boolean jmx() {
     return jmx;
@@ -75,7 +95,12 @@ public final class WsaConfig {
 
     private Builder() {}
 
-    /** Registers the context's statistics as a JMX MBean (see {@link WsaConfig#jmx()}). */
+    /**
+     * Registers the context's statistics as a JMX MBean (see {@link WsaConfig#jmx()}).
+     *
+     * @param on true to register the MBean
+     * @return this builder
+     */
     public Builder jmx(boolean on) {
       this.jmx = on;
       return this;
@@ -84,6 +109,8 @@ public final class WsaConfig {
     /**
      * Sets the number of I/O threads.
      *
+     * @param n the number of I/O threads
+     * @return this builder
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public Builder ioThreads(int n) {
@@ -97,6 +124,8 @@ public final class WsaConfig {
     /**
      * Sets the factory of the I/O threads.
      *
+     * @param factory makes the I/O threads
+     * @return this builder
      * @throws NullPointerException if {@code factory} is null
      */
     public Builder threadFactory(ThreadFactory factory) {
@@ -107,6 +136,8 @@ public final class WsaConfig {
     /**
      * Sets the bound on posted operations per socket and direction.
      *
+     * @param n the most receives (and, apart, sends) posted and not completed on one socket
+     * @return this builder
      * @throws IllegalArgumentException if {@code n < 1}
      */
     public Builder maxPendingPerSocket(int n) {
@@ -117,7 +148,11 @@ public final class WsaConfig {
       return this;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return a new, immutable {@link WsaConfig} with this builder's settings
+     */
     public WsaConfig build() {
       return new WsaConfig(this);
     }

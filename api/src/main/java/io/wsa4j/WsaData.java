@@ -19,17 +19,29 @@ public final class WsaData {
     this.provider = provider;
   }
 
-  /** {@code wVersion}: 0x0202, Winsock 2.2. */
+  /**
+   * {@code wVersion}: 0x0202, Winsock 2.2.
+   *
+   * @return the version, {@code MAKEWORD(major, minor)}
+   */
   public int version() {
     return version;
   }
 
-  /** {@code szDescription}: a human-readable description of the implementation. */
+  /**
+   * {@code szDescription}: a human-readable description of the implementation.
+   *
+   * @return the description
+   */
   public String description() {
     return description;
   }
 
-  /** The provider's name ({@link WsaProvider#name()}). */
+  /**
+   * The provider's name ({@link WsaProvider#name()}).
+   *
+   * @return the provider's name
+   */
   public String provider() {
     return provider;
   }

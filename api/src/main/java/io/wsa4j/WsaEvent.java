@@ -14,6 +14,8 @@ public abstract class WsaEvent {
   /**
    * Whether the event is signaled now. A convenience Windows lacks (there one waits with a zero
    * timeout); it does not change the event.
+   *
+   * @return true if the event is signaled
    */
   public abstract boolean isSignaled();
 }

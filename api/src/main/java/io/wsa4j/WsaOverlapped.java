@@ -74,7 +74,11 @@ public class WsaOverlapped {
     this.event = event;
   }
 
-  /** {@code hEvent}: the event signaled on completion, or null. */
+  /**
+   * {@code hEvent}: the event signaled on completion, or null.
+   *
+   * @return the event, or null
+   */
   public WsaEvent event() {
     return event;
   }
@@ -93,23 +97,37 @@ public class WsaOverlapped {
   /**
    * {@code Internal}: {@link Winsock#STATUS_PENDING} while pending, 0 after success, else the
    * Winsock code of the failure.
+   *
+   * @return the status
    */
   public long internal() {
     return internal;
   }
 
-  /** {@code InternalHigh}: the bytes transferred, once completed. */
+  /**
+   * {@code InternalHigh}: the bytes transferred, once completed.
+   *
+   * @return the count, or 0 while an operation is pending
+   */
   public long internalHigh() {
     long status = internal; // acquire before reading the count
     return status == Winsock.STATUS_PENDING ? 0 : internalHigh;
   }
 
-  /** {@code HasOverlappedIoCompleted}: true unless an operation is pending on this token. */
+  /**
+   * {@code HasOverlappedIoCompleted}: true unless an operation is pending on this token.
+   *
+   * @return false while an operation is pending, else true
+   */
   public boolean isCompleted() {
     return internal != Winsock.STATUS_PENDING;
   }
 
-  /** The object attached with {@link #attach}, or null. */
+  /**
+   * The object attached with {@link #attach}, or null.
+   *
+   * @return the attachment, or null
+   */
   public Object attachment() {
     return attachment;
   }

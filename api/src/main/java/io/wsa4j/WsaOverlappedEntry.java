@@ -25,17 +25,29 @@ public final class WsaOverlappedEntry {
   /** An empty entry, to be filled by {@link Wsa#getQueuedCompletionStatusEx}. */
   public WsaOverlappedEntry() {}
 
-  /** {@code lpCompletionKey}: the key the socket was associated with, or the posted key. */
+  /**
+   * {@code lpCompletionKey}: the key the socket was associated with, or the posted key.
+   *
+   * @return the completion key
+   */
   public long completionKey() {
     return completionKey;
   }
 
-  /** {@code lpOverlapped}: the operation's token, or the posted value (may be null). */
+  /**
+   * {@code lpOverlapped}: the operation's token, or the posted value (may be null).
+   *
+   * @return the token, or null
+   */
   public WsaOverlapped overlapped() {
     return overlapped;
   }
 
-  /** {@code dwNumberOfBytesTransferred}. */
+  /**
+   * {@code dwNumberOfBytesTransferred}.
+   *
+   * @return the bytes the operation transferred, or the posted count
+   */
   public int bytesTransferred() {
     return bytesTransferred;
   }

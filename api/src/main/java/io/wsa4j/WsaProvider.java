@@ -6,7 +6,11 @@ package io.wsa4j;
  * {@code META-INF/services/io.wsa4j.WsaProvider}). Applications call {@link Wsa#startup()} instead.
  */
 public interface WsaProvider {
-  /** A short name of the implementation, such as {@code "nio2"}. */
+  /**
+   * A short name of the implementation, such as {@code "nio2"}.
+   *
+   * @return the name, reported in {@link WsaData#provider()}
+   */
   String name();
 
   /**

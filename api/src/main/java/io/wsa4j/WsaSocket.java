@@ -21,7 +21,12 @@ public abstract class WsaSocket {
     this.id = id;
   }
 
-  /** The handle's number, unique within its context while the socket is open (-1 for {@link #INVALID_SOCKET}). */
+  /**
+   * The handle's number, unique within its context while the socket is open (-1 for
+   * {@link #INVALID_SOCKET}).
+   *
+   * @return the handle's number
+   */
   public long id() {
     return id;
   }

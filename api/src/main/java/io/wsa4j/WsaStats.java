@@ -40,11 +40,17 @@ public final class WsaStats {
   /**
    * Made by providers.
    *
+   * @param socketsOpen sockets open now
    * @param posted operations started, indexed by {@link OpKind#ordinal()}
    * @param completed operations that completed successfully, by kind
    * @param failed operations that completed with an error other than an abort, by kind
    * @param aborted operations that completed with {@code WSA_OPERATION_ABORTED} (close, cancel,
    *     cleanup), by kind
+   * @param bytesSent bytes of completed sends and {@code ConnectEx} first sends
+   * @param bytesReceived bytes of completed receives and {@code AcceptEx} first data
+   * @param pendingNow operations posted and not yet completed
+   * @param errorsByCode how often each error code ended an operation; copied
+   * @param portQueueDepths packets waiting in each open completion port; copied
    */
   public WsaStats(int socketsOpen, long[] posted, long[] completed, long[] failed, long[] aborted,
       long bytesSent, long bytesReceived, long pendingNow, Map<Integer, Long> errorsByCode,
@@ -61,42 +67,78 @@ public final class WsaStats {
     this.portQueueDepths = List.copyOf(portQueueDepths);
   }
 
-  /** Sockets open now (listening, connected or neither). */
+  /**
+   * Sockets open now (listening, connected or neither).
+   *
+   * @return the number of open sockets
+   */
   public int socketsOpen() {
     return socketsOpen;
   }
 
-  /** Operations of this kind started (a call that failed at once is not counted). */
+  /**
+   * Operations of this kind started (a call that failed at once is not counted).
+   *
+   * @param kind the kind of operation
+   * @return the count since {@code startup}
+   */
   public long posted(OpKind kind) {
     return posted[kind.ordinal()];
   }
 
-  /** Operations of this kind that completed successfully. */
+  /**
+   * Operations of this kind that completed successfully.
+   *
+   * @param kind the kind of operation
+   * @return the count since {@code startup}
+   */
   public long completed(OpKind kind) {
     return completed[kind.ordinal()];
   }
 
-  /** Operations of this kind that completed with an error other than an abort. */
+  /**
+   * Operations of this kind that completed with an error other than an abort.
+   *
+   * @param kind the kind of operation
+   * @return the count since {@code startup}
+   */
   public long failed(OpKind kind) {
     return failed[kind.ordinal()];
   }
 
-  /** Operations of this kind aborted by {@code closesocket}, {@code CancelIoEx} or cleanup. */
+  /**
+   * Operations of this kind aborted by {@code closesocket}, {@code CancelIoEx} or cleanup.
+   *
+   * @param kind the kind of operation
+   * @return the count since {@code startup}
+   */
   public long aborted(OpKind kind) {
     return aborted[kind.ordinal()];
   }
 
-  /** Bytes of sends (and ConnectEx first sends) that completed. */
+  /**
+   * Bytes of sends (and ConnectEx first sends) that completed.
+   *
+   * @return the byte count since {@code startup}
+   */
   public long bytesSent() {
     return bytesSent;
   }
 
-  /** Bytes of receives (and AcceptEx first data) that completed. */
+  /**
+   * Bytes of receives (and AcceptEx first data) that completed.
+   *
+   * @return the byte count since {@code startup}
+   */
   public long bytesReceived() {
     return bytesReceived;
   }
 
-  /** Operations posted and not yet completed, now. */
+  /**
+   * Operations posted and not yet completed, now.
+   *
+   * @return the number of pending operations
+   */
   public long pendingNow() {
     return pendingNow;
   }
@@ -104,12 +146,18 @@ public final class WsaStats {
   /**
    * How often each error code ended an operation (aborts included), by code; a call that failed
    * at once is not counted.
+   *
+   * @return an unmodifiable map from error code to count, in ascending order of code
    */
   public Map<Integer, Long> errorsByCode() {
     return errorsByCode;
   }
 
-  /** Packets waiting in each open completion port now. */
+  /**
+   * Packets waiting in each open completion port now.
+   *
+   * @return an unmodifiable list with one depth per open port
+   */
   public List<Integer> portQueueDepths() {
     return portQueueDepths;
   }

@@ -22,13 +22,19 @@ public final class Spi {
     /**
      * Claims a token for a new operation: status {@code STATUS_PENDING}, count 0.
      *
-     * @return false, changing nothing, when the token is already pending (rule 17)
+     * @param overlapped the token passed to the call that starts the operation
+     * @return true when claimed; false, changing nothing, when the token is already pending
+     *     (rule 17)
      */
     boolean tryBegin(WsaOverlapped overlapped);
 
     /**
      * Records the outcome: first the count, then the status (0 or a Winsock code), so that a
      * thread that sees the status not pending also sees the count.
+     *
+     * @param overlapped the token of the completed operation
+     * @param status 0, or the Winsock code of the failure
+     * @param bytesTransferred the bytes sent or received
      */
     void complete(WsaOverlapped overlapped, int status, int bytesTransferred);
   }
@@ -38,17 +44,29 @@ public final class Spi {
     /**
      * Takes the buffer's cached view for exclusive use, creating it on first use.
      *
+     * @param buf the buffer
      * @return the view, or null when another operation holds it (the caller then makes its own)
      */
     ByteBuffer claimView(WsaBuf buf);
 
-    /** Gives back a view obtained from {@link #claimView}. */
+    /**
+     * Gives back a view obtained from {@link #claimView}.
+     *
+     * @param buf the buffer whose view is given back
+     */
     void releaseView(WsaBuf buf);
   }
 
   /** Fills a {@link WsaOverlappedEntry} in place. */
   public interface EntryAccess {
-    /** Sets all three fields of the entry. */
+    /**
+     * Sets all three fields of the entry.
+     *
+     * @param entry the entry to fill
+     * @param completionKey the packet's key
+     * @param overlapped the packet's token, or null
+     * @param bytes the packet's count
+     */
     void fill(WsaOverlappedEntry entry, long completionKey, WsaOverlapped overlapped, int bytes);
   }
 
@@ -56,28 +74,44 @@ public final class Spi {
   private static volatile BufAccess bufAccess;
   private static volatile EntryAccess entryAccess;
 
-  /** Called once by {@link WsaOverlapped}'s static initializer. */
+  /**
+   * Called once by {@link WsaOverlapped}'s static initializer.
+   *
+   * @param access the accessor; later registrations are ignored
+   */
   public static void register(OverlappedAccess access) {
     if (overlappedAccess == null) {
       overlappedAccess = access;
     }
   }
 
-  /** Called once by {@link WsaBuf}'s static initializer. */
+  /**
+   * Called once by {@link WsaBuf}'s static initializer.
+   *
+   * @param access the accessor; later registrations are ignored
+   */
   public static void register(BufAccess access) {
     if (bufAccess == null) {
       bufAccess = access;
     }
   }
 
-  /** Called once by {@link WsaOverlappedEntry}'s static initializer. */
+  /**
+   * Called once by {@link WsaOverlappedEntry}'s static initializer.
+   *
+   * @param access the accessor; later registrations are ignored
+   */
   public static void register(EntryAccess access) {
     if (entryAccess == null) {
       entryAccess = access;
     }
   }
 
-  /** The accessor for tokens. */
+  /**
+   * The accessor for tokens.
+   *
+   * @return the accessor registered by {@link WsaOverlapped}, which is initialized if needed
+   */
   public static OverlappedAccess overlapped() {
     if (overlappedAccess == null) {
       initialize(WsaOverlapped.class);
@@ -85,7 +119,11 @@ public final class Spi {
     return overlappedAccess;
   }
 
-  /** The accessor for buffers. */
+  /**
+   * The accessor for buffers.
+   *
+   * @return the accessor registered by {@link WsaBuf}, which is initialized if needed
+   */
   public static BufAccess buf() {
     if (bufAccess == null) {
       initialize(WsaBuf.class);
@@ -93,7 +131,11 @@ public final class Spi {
     return bufAccess;
   }
 
-  /** The accessor for completion entries. */
+  /**
+   * The accessor for completion entries.
+   *
+   * @return the accessor registered by {@link WsaOverlappedEntry}, which is initialized if needed
+   */
   public static EntryAccess entry() {
     if (entryAccess == null) {
       initialize(WsaOverlappedEntry.class);
