@@ -3,16 +3,25 @@ package io.wsa4j;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 
-/** Finds the {@link WsaProvider} once, with {@link ServiceLoader}. */
+/** Finds the {@link WsaProvider} with {@link ServiceLoader}, once it is found. */
 final class Providers {
   private Providers() {}
 
-  private static final class Holder {
-    static final WsaProvider PROVIDER = load();
-  }
+  /** The provider found; null until a lookup succeeds (a failed one is retried next time). */
+  private static volatile WsaProvider provider;
 
   static WsaProvider provider() {
-    return Holder.PROVIDER;
+    WsaProvider p = provider;
+    if (p == null) {
+      synchronized (Providers.class) {
+        p = provider;
+        if (p == null) {
+          p = load();
+          provider = p;
+        }
+      }
+    }
+    return p;
   }
 
   private static WsaProvider load() {

@@ -172,7 +172,9 @@ final class NioSocket extends WsaSocket {
       }
       ss = AsynchronousServerSocketChannel.open(context.group());
       options.applyAll(ss);
-      ss.bind(local, backlog <= 0 || backlog == SOMAXCONN ? 0 : backlog);
+      // SOMAXCONN is Integer.MAX_VALUE: passed on, the kernel caps it at its own maximum
+      // (NIO2's "default" for 0 would be 50, far below what SOMAXCONN means on Windows)
+      ss.bind(local, backlog <= 0 ? 0 : backlog);
       server = ss;
       accepts = new AcceptQueue(this, ss, context.config().maxPendingPerSocket());
       state = ST_LISTENING;
