@@ -1,5 +1,6 @@
 package io.wsa4j.examples;
 
+import io.wsa4j.WsaStats;
 import java.net.InetSocketAddress;
 
 /**
@@ -10,6 +11,9 @@ public interface EchoServer extends AutoCloseable {
 
   /** The address the listening socket is bound to, with the real port when 0 was asked for. */
   InetSocketAddress localAddress();
+
+  /** The statistics of the server's Winsock context ({@link io.wsa4j.Wsa#stats()}). */
+  WsaStats stats();
 
   /** The port the server listens on: {@code localAddress().getPort()}. */
   default int port() {

@@ -25,10 +25,14 @@ import picocli.CommandLine.Spec;
     description = "Echoes back whatever each client sends, using wsa4j's overlapped I/O.")
 public final class EchoServerMain implements Callable<Integer> {
 
-  @Option(names = "--model", defaultValue = "event", paramLabel = "MODEL",
-      description = "I/O model: event (overlapped I/O with event objects)."
-          + " Default: ${DEFAULT-VALUE}.")
-  String model;
+  /** The I/O models, one server class each. */
+  enum Model { iocp, event, routine }
+
+  @Option(names = "--model", defaultValue = "iocp", paramLabel = "MODEL",
+      description = "I/O model: iocp (a completion port with worker threads and AcceptEx),"
+          + " event (overlapped I/O with event objects, 63 connections per worker thread),"
+          + " routine (completion routines on one alertable thread). Default: ${DEFAULT-VALUE}.")
+  Model model;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
       description = "Local address to listen on. Default: ${DEFAULT-VALUE}.")
@@ -38,10 +42,29 @@ public final class EchoServerMain implements Callable<Integer> {
       description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
 
-  @Option(names = "--workers", defaultValue = "1", paramLabel = "N",
-      description = "Worker threads to start with; one more starts per 63 connections beyond."
+  @Option(names = "--workers", paramLabel = "N",
+      description = "Worker threads. iocp: threads in the GetQueuedCompletionStatus loop"
+          + " (default: one per processor); event: threads to start with, one more per 63"
+          + " connections beyond (default 1); routine: ignored (one alertable thread).")
+  Integer workers;
+
+  @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+      description = "iocp: connections served at once; more are accepted and closed at once,"
+          + " without disturbing the others. Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
+      description = "iocp: close connections idle this long; 0 never does."
           + " Default: ${DEFAULT-VALUE}.")
-  int workers;
+  long idleTimeoutSeconds;
+
+  @Option(names = "--zero-byte", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "iocp: idle connections wait on a zero-byte receive and hold no buffer"
+          + " (--no-zero-byte: always a full receive). Default: ${DEFAULT-VALUE}.")
+  boolean zeroByte;
+
+  @Option(names = "--stats", description = "Print a one-line summary of Wsa.stats() every 10 s.")
+  boolean stats;
 
   @Option(names = "--buffer-size", defaultValue = "" + EventEchoServer.DEFAULT_BUFFER_SIZE,
       paramLabel = "BYTES",
@@ -68,9 +91,13 @@ public final class EchoServerMain implements Callable<Integer> {
     if (port < 0 || port > 0xFFFF) {
       throw new ParameterException(spec.commandLine(), "--port must be 0..65535, not " + port);
     }
-    if (workers < 1) {
+    if (workers != null && workers < 1) {
       throw new ParameterException(spec.commandLine(),
           "--workers must be at least 1, not " + workers);
+    }
+    if (maxConnections < 1 || idleTimeoutSeconds < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-connections must be at least 1 and --idle-timeout not negative");
     }
     if (bufferSize < 1) {
       throw new ParameterException(spec.commandLine(),
@@ -95,6 +122,9 @@ public final class EchoServerMain implements Callable<Integer> {
     }, "echo-server-shutdown"));
     System.out.println(name + " listening on " + format(server.localAddress()) + " (" + model
         + " model); Ctrl-C to stop");
+    if (stats) {
+      startStatsPrinter(server);
+    }
 
     // -- wait, then shut down (Ctrl-C closes the server from the hook, which ends the wait) --
     try {
@@ -105,15 +135,41 @@ public final class EchoServerMain implements Callable<Integer> {
     return 0;
   }
 
-  /** One case per model; {@code iocp} and {@code routine} are to come. */
+  /** One case per model. */
   private EchoServer start() throws IOException {
     switch (model) {
-      case "event":
-        return EventEchoServer.start(bind, port, workers, bufferSize, WsaConfig.defaults());
+      case iocp:
+        IocpEchoServer.Options o = new IocpEchoServer.Options().bind(bind).port(port)
+            .bufferSize(bufferSize).maxConnections(maxConnections)
+            .idleTimeoutMillis(idleTimeoutSeconds * 1000).zeroByteReceives(zeroByte);
+        if (workers != null) {
+          o.workers(workers);
+        }
+        return IocpEchoServer.start(o, WsaConfig.defaults());
+      case event:
+        return EventEchoServer.start(bind, port, workers != null ? workers : 1, bufferSize,
+            WsaConfig.defaults());
+      case routine:
+        return RoutineEchoServer.start(bind, port, bufferSize, WsaConfig.defaults());
       default:
-        throw new ParameterException(spec.commandLine(),
-            "unknown --model '" + model + "': this build has only 'event'");
+        throw new AssertionError(model);
     }
+  }
+
+  /** Every 10 s, one line of the server's context statistics. */
+  private static void startStatsPrinter(EchoServer server) {
+    Thread t = new Thread(() -> {
+      try {
+        while (true) {
+          Thread.sleep(10_000);
+          System.out.println("stats: " + server.stats());
+        }
+      } catch (InterruptedException e) {
+        // the JVM is exiting
+      }
+    }, "echo-server-stats");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static String format(InetSocketAddress a) {

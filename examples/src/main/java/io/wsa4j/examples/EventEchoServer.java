@@ -18,6 +18,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.WsaStats;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -162,6 +163,11 @@ public final class EventEchoServer implements EchoServer {
   private static IOException failure(String call, InetSocketAddress local) {
     return new IOException(call + " for " + local.getAddress().getHostAddress() + " port "
         + local.getPort() + " failed: " + Errors.describe(Wsa.getLastError()));
+  }
+
+  @Override
+  public WsaStats stats() {
+    return wsa.stats();
   }
 
   @Override

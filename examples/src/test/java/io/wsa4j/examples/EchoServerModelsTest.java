@@ -1,0 +1,146 @@
+package io.wsa4j.examples;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.wsa4j.WsaConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * One suite for the three I/O models: each echo server, in-process on loopback, talked to with
+ * plain JDK sockets so that a wsa4j bug cannot hide behind a matching bug on the client side.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoServerModelsTest {
+  /** Rerun a failure with {@code -Dwsa4j.seed=<printed value>}. */
+  private static final long SEED = Long.getLong("wsa4j.seed", System.nanoTime());
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+  private static final int CONNECTIONS = 2_000;
+
+  /** Each model, how to start it, and the prefix of its threads' names. */
+  enum Model {
+    IOCP("iocp-echo-") {
+      @Override
+      EchoServer start() throws IOException {
+        return IocpEchoServer.start(new IocpEchoServer.Options().bind(LOOPBACK).workers(2),
+            WsaConfig.defaults());
+      }
+    },
+    EVENT("event-echo-") {
+      @Override
+      EchoServer start() throws IOException {
+        return EventEchoServer.start(LOOPBACK, 0, 1, 16 * 1024, WsaConfig.defaults());
+      }
+    },
+    ROUTINE("routine-echo-") {
+      @Override
+      EchoServer start() throws IOException {
+        return RoutineEchoServer.start(LOOPBACK, 0, 16 * 1024, WsaConfig.defaults());
+      }
+    };
+
+    final String threadPrefix;
+
+    Model(String threadPrefix) {
+      this.threadPrefix = threadPrefix;
+    }
+
+    abstract EchoServer start() throws IOException;
+  }
+
+  @BeforeAll
+  static void printSeed() {
+    System.out.println("EchoServerModelsTest: -Dwsa4j.seed=" + SEED);
+  }
+
+  @ParameterizedTest(name = "{0}: 2,000 concurrent connections, random pieces, every byte echoed")
+  @EnumSource(Model.class)
+  void echoesEveryByteOfManyConcurrentConnections(Model model) throws Exception {
+    EchoServer server = model.start();
+    int port = server.localAddress().getPort();
+    try {
+      new EchoLoad(server.localAddress(), CONNECTIONS, 16 * 1024, 4 * 1024,
+          SEED + model.ordinal()).run();
+    } finally {
+      server.close();
+    }
+    assertStopped(model, port);
+  }
+
+  @ParameterizedTest(name = "{0}: a peer that never reads stalls alone; others are served")
+  @EnumSource(Model.class)
+  void peerThatNeverReadsDoesNotStopOthers(Model model) throws Exception {
+    EchoServer server = model.start();
+    int port = server.localAddress().getPort();
+    try (SocketChannel hog = SocketChannel.open(); Selector selector = Selector.open()) {
+      hog.setOption(StandardSocketOptions.SO_RCVBUF, 16 * 1024);
+      hog.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+      hog.connect(server.localAddress());
+      hog.configureBlocking(false);
+      hog.register(selector, SelectionKey.OP_WRITE);
+      long written = writeUntilStalled(selector, hog);
+      System.out.println("EchoServerModelsTest: " + model + ": the non-reading peer stalled after "
+          + written + " bytes");
+      try (Socket other = new Socket(LOOPBACK, port)) {
+        byte[] hello = "hello\n".getBytes(US_ASCII);
+        other.getOutputStream().write(hello);
+        InputStream in = other.getInputStream();
+        assertEquals("hello\n", new String(in.readNBytes(hello.length), US_ASCII));
+      }
+    } finally {
+      server.close(); // must not hang on the send pending towards the hog
+    }
+    assertStopped(model, port);
+  }
+
+  /**
+   * Writes without reading until the connection stalls for 2 s. The server stops reading once its
+   * echo cannot be sent, so the stall comes after the socket buffers on both sides fill: a few MB,
+   * far below the bound that would show the server buffering without limit.
+   */
+  static long writeUntilStalled(Selector selector, SocketChannel hog) throws IOException {
+    ByteBuffer junk = ByteBuffer.allocate(64 * 1024);
+    long written = 0;
+    long bound = 256L * 1024 * 1024;
+    while (selector.select(2_000) > 0) {
+      selector.selectedKeys().clear();
+      junk.clear();
+      written += hog.write(junk);
+      if (written > bound) {
+        fail("the server kept reading from a peer that never reads: " + written + " bytes");
+      }
+    }
+    return written;
+  }
+
+  /** The port refuses connections and the server's threads are gone. */
+  static void assertStopped(Model model, int port) {
+    assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, port).close());
+    String prefix = model.threadPrefix + port + "-";
+    List<String> alive = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith(prefix) && t.isAlive()) {
+        alive.add(t.getName());
+      }
+    }
+    assertEquals(List.of(), alive, "server threads still running");
+  }
+}
