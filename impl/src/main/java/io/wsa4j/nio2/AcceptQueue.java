@@ -2,10 +2,13 @@ package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
+import io.wsa4j.WsaOverlapped;
 import java.io.IOException;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Posted accepts of one listening socket — {@code AcceptEx} and blocking {@code accept} alike —
@@ -23,6 +26,11 @@ final class AcceptQueue extends OpQueue {
   private final AsynchronousServerSocketChannel server;
   /** A connection accepted with no op left to take it; guarded by this. */
   private AsynchronousSocketChannel ready;
+  /**
+   * Accepted sockets whose AcceptEx waits, in their receive queue, for the first data. The op is
+   * still the listener's: cancelling or closing the listener must reach it there.
+   */
+  private final Set<NioSocket> awaitingFirstData = ConcurrentHashMap.newKeySet();
 
   private final CompletionHandler<AsynchronousSocketChannel, Void> acceptHandler =
       new CompletionHandler<>() {
@@ -122,6 +130,7 @@ final class AcceptQueue extends OpQueue {
     }
     if (op.remaining > 0) {
       RecvQueue firstData = into.recvQueue();
+      awaitingFirstData.add(into);
       firstData.adopt(op);
       firstData.pump();
     } else {
@@ -129,6 +138,26 @@ final class AcceptQueue extends OpQueue {
         Completions.announce(op, 0, true);
       }
     }
+  }
+
+  /** An AcceptEx's first receive completed (any way): it no longer needs finding. */
+  void firstDataDone(NioSocket into) {
+    awaitingFirstData.remove(into);
+  }
+
+  /**
+   * Aborts this listener's AcceptEx ops waiting for first data (those of {@code token}, or all).
+   * Takes no lock of this queue while it reaches into the accepted sockets' queues.
+   */
+  int cancelFirstData(WsaOverlapped token, boolean notify) {
+    int matched = 0;
+    for (NioSocket into : awaitingFirstData) {
+      RecvQueue q = into.recvQueue();
+      if (q != null) {
+        matched += q.cancelIssuedOn(socket, token, notify);
+      }
+    }
+    return matched;
   }
 
   private void accepted(AsynchronousSocketChannel ch) {

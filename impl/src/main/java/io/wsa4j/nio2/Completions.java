@@ -35,6 +35,9 @@ final class Completions {
       TOKENS.complete(token, status, bytes);
     }
     op.owner.count(op, status, bytes);
+    if (op.owner instanceof RecvQueue && op.issuedOn != op.owner.socket) {
+      op.issuedOn.acceptQueue().firstDataDone(op.acceptSocket); // an AcceptEx's first data
+    }
     NioSocket socket = op.issuedOn;
     if (op.blockingThread != null) {
       LockSupport.unpark(op.blockingThread);

@@ -337,7 +337,7 @@ final class Nio2Wsa implements Wsa {
       if (Thread.currentThread().isInterrupted()) {
         boolean cancelled = acceptInto == null
             ? queue.cancelBlocking(token)
-            : queue.cancel(null, acceptInto) > 0;
+            : queue.cancelAcceptsInto(acceptInto) > 0;
         if (cancelled) {
           return WSAEINTR;
         }

@@ -322,7 +322,7 @@ final class NioSocket extends WsaSocket {
       matched += s.cancel(token);
     }
     if (a != null) {
-      matched += a.cancel(token);
+      matched += a.cancel(token) + a.cancelFirstData(token, true);
     }
     if (c != null && c.cancel(token) > 0) {
       matched++;
@@ -407,9 +407,12 @@ final class NioSocket extends WsaSocket {
     // abort first: once the queues are closed, NIO2's failure callbacks announce nothing
     NioSocket listener = acceptPendingOn;
     if (listener != null && listener.accepts != null) {
-      listener.accepts.cancel(null, this); // an AcceptEx into a closed socket aborts (scenario 46)
+      listener.accepts.cancelAcceptsInto(this); // an AcceptEx into a closed socket aborts (scenario 46)
     }
     OpQueue[] queues = queues();
+    if (accepts != null) {
+      accepts.cancelFirstData(null, notify); // this listener's AcceptEx still waiting for data
+    }
     for (OpQueue q : queues) {
       if (q != null) {
         q.abortAll(notify);

@@ -14,6 +14,7 @@ import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.spi.Spi;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.util.function.Predicate;
 
 /**
  * The bounded FIFO of one socket's posted operations in one direction. NIO2 allows one read and
@@ -184,35 +185,46 @@ abstract class OpQueue {
   }
 
   /**
-   * {@code CancelIoEx}: every overlapped op started with {@code token} (all of them when null)
-   * completes with {@code WSA_OPERATION_ABORTED} now, except one NIO2 holds, which aborts when
-   * NIO2 lets go (see {@link #inFlight}). Blocking calls are not touched (they are the calling
-   * threads' own, as {@code CancelSynchronousIo} would be).
+   * {@code CancelIoEx}: every overlapped op issued on this queue's socket with {@code token} (all
+   * of them when null) completes with {@code WSA_OPERATION_ABORTED} now, except one NIO2 holds,
+   * which aborts when NIO2 lets go (see {@link #inFlight}). Blocking calls are not touched (they
+   * are the calling threads' own, as {@code CancelSynchronousIo} would be), nor is an AcceptEx of
+   * another socket waiting here for its first data (scenario 49: it belongs to the listener).
    *
    * @return how many ops matched
    */
-  final synchronized int cancel(WsaOverlapped token) {
-    return cancel(token, null);
+  final int cancel(WsaOverlapped token) {
+    return cancelWhere(op -> op.issuedOn == socket && op.blockingThread == null && !op.detached
+        && (token == null || op.overlapped == token), true);
+  }
+
+  /** Aborts the accepts into {@code acceptSocket}, blocking ones included (it is being closed). */
+  final int cancelAcceptsInto(NioSocket acceptSocket) {
+    return cancelWhere(op -> op.acceptSocket == acceptSocket, true);
   }
 
   /**
-   * As {@link #cancel(WsaOverlapped)}, limited to accepts into {@code acceptSocket} when it is not
-   * null; blocking accepts into it are cancelled too (their socket is being closed).
+   * Aborts the AcceptEx ops of {@code listener} (those started with {@code token}, or all) that
+   * wait here, on their accepted socket, for the first data.
    */
-  final synchronized int cancel(WsaOverlapped token, NioSocket acceptSocket) {
+  final int cancelIssuedOn(NioSocket listener, WsaOverlapped token, boolean notify) {
+    return cancelWhere(op -> op.issuedOn == listener
+        && (token == null || op.overlapped == token), notify);
+  }
+
+  private synchronized int cancelWhere(Predicate<IoOp> matches, boolean notify) {
     int matched = 0;
     IoOp prev = null;
     IoOp op = head;
     while (op != null) {
       IoOp next = op.next;
-      boolean matches = acceptSocket != null
-          ? op.acceptSocket == acceptSocket
-          : op.blockingThread == null && !op.detached && (token == null || op.overlapped == token);
-      if (matches && inFlight(op)) {
+      if (!matches.test(op)) {
+        prev = op;
+      } else if (inFlight(op)) {
         op.cancelRequested = true;
         matched++;
         prev = op;
-      } else if (matches) {
+      } else {
         if (prev == null) {
           head = next;
         } else {
@@ -224,9 +236,7 @@ abstract class OpQueue {
         op.next = null;
         pending--;
         matched++;
-        Completions.announce(op, WSA_OPERATION_ABORTED, true);
-      } else {
-        prev = op;
+        Completions.announce(op, WSA_OPERATION_ABORTED, notify);
       }
       op = next;
     }

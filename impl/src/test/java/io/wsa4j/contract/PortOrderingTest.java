@@ -1,0 +1,79 @@
+package io.wsa4j.contract;
+
+import static io.wsa4j.Winsock.WSA_INFINITE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wsa4j.WsaCompletionPort;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.FutureTask;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Rule 21's two orders: packets leave a port FIFO; waiting threads are released LIFO. */
+@Timeout(60)
+class PortOrderingTest extends PortSupport {
+  private static final int PRODUCERS = 4;
+  private static final int PACKETS = 100_000;
+
+  @Test
+  @DisplayName("rule 21: 100,000 packets from 4 producers leave FIFO: each producer's sequence in order, none lost")
+  void packetsLeaveFifo() throws Exception {
+    WsaCompletionPort port = newPort();
+    int perProducer = PACKETS / PRODUCERS;
+    List<FutureTask<Void>> producers = new ArrayList<>();
+    for (int p = 0; p < PRODUCERS; p++) {
+      long key = p;
+      producers.add(inBackground("producer-" + p, () -> {
+        for (int i = 0; i < perProducer; i++) {
+          assertTrue(wsa.postQueuedCompletionStatus(port, i, key, null), PortSupport::lastError);
+        }
+        return null;
+      }));
+    }
+    int[] next = new int[PRODUCERS];
+    for (int received = 0; received < PACKETS; received++) {
+      Dequeued d = gqcs(port, WAIT_MS);
+      assertTrue(d.ok(), () -> "packet missing after " + Arrays.toString(next) + ": "
+          + d);
+      int producer = (int) d.key();
+      assertTrue(producer >= 0 && producer < PRODUCERS, "key " + d.key());
+      assertEquals(next[producer], d.bytes(), "producer " + producer + " out of order");
+      next[producer]++;
+    }
+    for (FutureTask<Void> p : producers) {
+      result(p);
+    }
+    for (int p = 0; p < PRODUCERS; p++) {
+      assertEquals(perProducer, next[p], "packets of producer " + p);
+    }
+    assertNoPacket(port);
+  }
+
+  @Test
+  @DisplayName("rule 21: waiting threads are released LIFO: the thread that waited last gets the first packet")
+  void waitersReleasedLifo() throws Exception {
+    WsaCompletionPort port = newPort();
+    gqcs(port, 0); // load what the first wait needs, so a parked waiter is a waiting one
+    List<FutureTask<Dequeued>> waiters = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      FutureTask<Dequeued> w = inBackground("waiter-" + i, () -> gqcs(port, WSA_INFINITE));
+      awaitParked(threadOf(w));
+      waiters.add(w);
+    }
+    assertTrue(wsa.postQueuedCompletionStatus(port, 1, 100, null));
+    Dequeued last = result(waiters.get(2));
+    assertTrue(last.ok(), last::toString);
+    assertEquals(100, last.key(), "the last waiter got the first packet");
+    assertTrue(!waiters.get(0).isDone() && !waiters.get(1).isDone(),
+        "one packet released one thread");
+
+    assertTrue(wsa.postQueuedCompletionStatus(port, 2, 200, null));
+    assertEquals(200, result(waiters.get(1)).key(), "then the one that waited second");
+    assertTrue(wsa.postQueuedCompletionStatus(port, 3, 300, null));
+    assertEquals(300, result(waiters.get(0)).key(), "then the first");
+  }
+}
