@@ -105,6 +105,35 @@ final class Nio2Wsa implements Wsa {
     return null;
   }
 
+  /**
+   * The socket behind an argument, or null with the last error set: {@code WSANOTINITIALISED}
+   * after cleanup, else {@code WSAENOTSOCK} for a null, closed or foreign handle (rule 15).
+   */
+  private NioSocket socketArg(WsaSocket s) {
+    if (cleanedUp) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioSocket sock = socketOf(s);
+    if (sock == null) {
+      Wsa.setLastError(WSAENOTSOCK);
+    }
+    return sock;
+  }
+
+  /** As {@link #socketArg} for an event: {@code WSA_INVALID_HANDLE} when it is not valid. */
+  private NioEvent eventArg(WsaEvent e) {
+    if (cleanedUp) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioEvent ev = eventOf(e);
+    if (ev == null) {
+      Wsa.setLastError(WSA_INVALID_HANDLE);
+    }
+    return ev;
+  }
+
   private NioEvent eventOf(WsaEvent e) {
     if (e instanceof NioEvent) {
       NioEvent ne = (NioEvent) e;
@@ -258,12 +287,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int bind(WsaSocket s, SocketAddress local) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     int[] code = new int[1];
     InetSocketAddress a = addressFor(sock, local, code);
@@ -272,22 +298,18 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int listen(WsaSocket s, int backlog) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
-    return sock == null ? fail(WSAENOTSOCK) : result(sock.listen(backlog));
+    NioSocket sock = socketArg(s);
+    return sock == null ? SOCKET_ERROR : result(sock.listen(backlog));
   }
 
   @Override
   public WsaSocket accept(WsaSocket listener, SocketAddress[] remoteOut) {
+    NioSocket sock = socketArg(listener);
+    if (sock == null) {
+      return WsaSocket.INVALID_SOCKET;
+    }
     int code;
-    NioSocket sock = cleanedUp ? null : socketOf(listener);
-    if (cleanedUp) {
-      code = WSANOTINITIALISED;
-    } else if (sock == null) {
-      code = WSAENOTSOCK;
-    } else if (remoteOut != null && remoteOut.length < 1) {
+    if (remoteOut != null && remoteOut.length < 1) {
       code = WSAEFAULT;
     } else if (Thread.currentThread().isInterrupted()) {
       code = WSAEINTR;
@@ -349,12 +371,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int connect(WsaSocket s, SocketAddress remote) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     int[] code = new int[1];
     InetSocketAddress a = addressFor(sock, remote, code);
@@ -369,21 +388,15 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int closesocket(WsaSocket s) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
-    return sock == null ? fail(WSAENOTSOCK) : result(sock.close(true));
+    NioSocket sock = socketArg(s);
+    return sock == null ? SOCKET_ERROR : result(sock.close(true));
   }
 
   @Override
   public int shutdown(WsaSocket s, int how) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) {
       return fail(WSAEINVAL);
@@ -393,12 +406,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int setsockopt(WsaSocket s, int level, int option, int value) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       // NIO2 has no linger option: only "off" can be honoured (rule 24)
@@ -413,12 +423,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int getsockopt(WsaSocket s, int level, int option, int[] valueOut) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     if (badOut(valueOut)) {
       return fail(WSAEFAULT);
@@ -436,24 +443,18 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public int getsockname(WsaSocket s, SocketAddress[] out) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     return badOut(out) ? fail(WSAEFAULT) : result(sock.localAddress(out));
   }
 
   @Override
   public int getpeername(WsaSocket s, SocketAddress[] out) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     return badOut(out) ? fail(WSAEFAULT) : result(sock.remoteAddress(out));
   }
@@ -479,12 +480,9 @@ final class Nio2Wsa implements Wsa {
   private int transfer(boolean receive, WsaSocket s, WsaBuf[] buffers, int bufferCount,
       int[] countOut, int[] flagsOut, int flags, WsaOverlapped overlapped,
       WsaCompletionRoutine routine) {
-    if (cleanedUp) {
-      return fail(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return fail(WSAENOTSOCK);
+      return SOCKET_ERROR;
     }
     if (bufferCount < 1) {
       return fail(WSAEINVAL);
@@ -560,12 +558,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public boolean getOverlappedResult(WsaSocket s, WsaOverlapped overlapped,
       int[] bytesTransferred, boolean wait, int[] flags) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return failed(WSAENOTSOCK);
+      return false;
     }
     if (overlapped == null || badOut(bytesTransferred)) {
       return failed(WSAEFAULT);
@@ -615,12 +610,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean cancelIoEx(WsaSocket s, WsaOverlapped overlapped) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return failed(WSAENOTSOCK);
+      return false;
     }
     return sock.cancel(overlapped) > 0 || failed(ERROR_NOT_FOUND);
   }
@@ -645,12 +637,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean setEvent(WsaEvent e) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioEvent ev = eventOf(e);
+    NioEvent ev = eventArg(e);
     if (ev == null) {
-      return failed(WSA_INVALID_HANDLE);
+      return false;
     }
     ev.set();
     return true;
@@ -658,12 +647,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean resetEvent(WsaEvent e) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioEvent ev = eventOf(e);
+    NioEvent ev = eventArg(e);
     if (ev == null) {
-      return failed(WSA_INVALID_HANDLE);
+      return false;
     }
     ev.reset();
     return true;
@@ -671,12 +657,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean closeEvent(WsaEvent e) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioEvent ev = eventOf(e);
+    NioEvent ev = eventArg(e);
     if (ev == null) {
-      return failed(WSA_INVALID_HANDLE);
+      return false;
     }
     events.remove(ev);
     ev.close();
@@ -715,6 +698,19 @@ final class Nio2Wsa implements Wsa {
       }
     }
     return null;
+  }
+
+  /** As {@link #socketArg} for a port: {@code ERROR_INVALID_HANDLE} when it is not valid. */
+  private NioPort portArg(WsaCompletionPort port) {
+    if (cleanedUp) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      Wsa.setLastError(ERROR_INVALID_HANDLE);
+    }
+    return p;
   }
 
   private NioPort newPort(int concurrentThreads) {
@@ -771,12 +767,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
       long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioPort p = portOf(port);
+    NioPort p = portArg(port);
     if (p == null) {
-      return failed(ERROR_INVALID_HANDLE);
+      return false;
     }
     if (badOut(bytesTransferred) || completionKey == null || completionKey.length < 1
         || badOut(overlapped)) {
@@ -803,12 +796,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
       int count, int[] removed, int timeoutMillis, boolean alertable) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioPort p = portOf(port);
+    NioPort p = portArg(port);
     if (p == null) {
-      return failed(ERROR_INVALID_HANDLE);
+      return false;
     }
     if (entries == null || count < 1 || entries.length < count || badOut(removed)) {
       return failed(ERROR_INVALID_PARAMETER);
@@ -848,12 +838,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
       long completionKey, WsaOverlapped overlapped) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioPort p = portOf(port);
+    NioPort p = portArg(port);
     if (p == null) {
-      return failed(ERROR_INVALID_HANDLE);
+      return false;
     }
     return p.post(completionKey, bytesTransferred, overlapped, 0, true)
         || failed(p.isClosed() ? ERROR_INVALID_HANDLE : WSA_NOT_ENOUGH_MEMORY);
@@ -861,12 +848,9 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public boolean closeHandle(WsaCompletionPort port) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioPort p = portOf(port);
+    NioPort p = portArg(port);
     if (p == null) {
-      return failed(ERROR_INVALID_HANDLE);
+      return false;
     }
     ports.remove(p);
     p.close();
@@ -916,12 +900,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
       WsaOverlapped overlapped) {
-    if (cleanedUp) {
-      return failed(WSANOTINITIALISED);
-    }
-    NioSocket sock = socketOf(s);
+    NioSocket sock = socketArg(s);
     if (sock == null) {
-      return failed(WSAENOTSOCK);
+      return false;
     }
     if (overlapped == null) {
       return failed(ERROR_INVALID_PARAMETER);
