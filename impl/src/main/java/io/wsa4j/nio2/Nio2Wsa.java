@@ -13,7 +13,6 @@ import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.WsaStats;
-import io.wsa4j.spi.Spi;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,7 +35,6 @@ import java.util.concurrent.locks.LockSupport;
 final class Nio2Wsa implements Wsa {
   private static final AtomicInteger CONTEXTS = new AtomicInteger();
   private static final WsaBuf[] NO_BUFFERS = new WsaBuf[0];
-  private static final Spi.EntryAccess ENTRIES = Spi.entry();
 
   private final WsaConfig config;
   private final WsaData data;
@@ -45,7 +43,7 @@ final class Nio2Wsa implements Wsa {
   private final Stats stats = new Stats();
   private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
-  private final Set<NioPort> ports = ConcurrentHashMap.newKeySet();
+  private final PortCalls ports = new PortCalls(this);
   /** Handle values, Windows-like: multiples of 4. */
   private final AtomicLong handles = new AtomicLong(0x100);
   private volatile boolean cleanedUp;
@@ -70,6 +68,10 @@ final class Nio2Wsa implements Wsa {
     return config;
   }
 
+  boolean isCleanedUp() {
+    return cleanedUp;
+  }
+
   StagingPool staging() {
     return staging;
   }
@@ -80,12 +82,14 @@ final class Nio2Wsa implements Wsa {
 
   // -- failure helpers: every failure leaves through one of these --
 
-  private static int fail(int code) {
+  /** Sets the last error; returns {@code SOCKET_ERROR}, the failure value of {@code int} calls. */
+  static int fail(int code) {
     Wsa.setLastError(code);
     return SOCKET_ERROR;
   }
 
-  private static boolean failed(int code) {
+  /** Sets the last error; returns false, the failure value of {@code boolean} calls. */
+  static boolean failed(int code) {
     Wsa.setLastError(code);
     return false;
   }
@@ -187,7 +191,7 @@ final class Nio2Wsa implements Wsa {
   @Override
   public WsaStats stats() {
     synchronized (stats) {
-      return stats.snapshot(sockets, sockets.size(), ports);
+      return stats.snapshot(sockets, sockets.size(), ports.open());
     }
   }
 
@@ -206,10 +210,7 @@ final class Nio2Wsa implements Wsa {
       e.close();
     }
     events.clear();
-    for (NioPort p : ports) {
-      p.close();
-    }
-    ports.clear();
+    ports.closeAll();
     if (mbean != null) {
       mbean.unregister();
     }
@@ -688,162 +689,40 @@ final class Nio2Wsa implements Wsa {
     return EventWait.sleep(timeoutMillis, alertable);
   }
 
-  // -- completion ports --
-
-  private NioPort portOf(WsaCompletionPort p) {
-    if (p instanceof NioPort) {
-      NioPort np = (NioPort) p;
-      if (np.context == this && !np.isClosed()) {
-        return np;
-      }
-    }
-    return null;
-  }
-
-  /** As {@link #socketArg} for a port: {@code ERROR_INVALID_HANDLE} when it is not valid. */
-  private NioPort portArg(WsaCompletionPort port) {
-    if (cleanedUp) {
-      Wsa.setLastError(WSANOTINITIALISED);
-      return null;
-    }
-    NioPort p = portOf(port);
-    if (p == null) {
-      Wsa.setLastError(ERROR_INVALID_HANDLE);
-    }
-    return p;
-  }
-
-  private NioPort newPort(int concurrentThreads) {
-    NioPort port = new NioPort(this, concurrentThreads);
-    ports.add(port);
-    if (cleanedUp) {
-      port.close();
-      return null;
-    }
-    return port;
-  }
+  // -- completion ports: see PortCalls --
 
   @Override
   public WsaCompletionPort createIoCompletionPort(WsaSocket s, WsaCompletionPort existing,
       long completionKey, int concurrentThreads) {
-    int code;
     if (cleanedUp) {
-      code = WSANOTINITIALISED;
-    } else if (s == null) {
-      if (existing == null) {
-        NioPort port = newPort(concurrentThreads);
-        if (port != null) {
-          return port;
-        }
-        code = WSANOTINITIALISED;
-      } else {
-        code = ERROR_INVALID_PARAMETER;
-      }
-    } else {
-      NioSocket sock = socketOf(s);
-      NioPort port = existing == null ? null : portOf(existing);
-      if (sock == null) {
-        code = WSAENOTSOCK;
-      } else if (existing != null && port == null) {
-        code = ERROR_INVALID_HANDLE;
-      } else {
-        boolean fresh = port == null;
-        if (fresh) {
-          port = newPort(concurrentThreads);
-        }
-        if (port != null && sock.associate(port, completionKey)) {
-          return port;
-        }
-        if (fresh && port != null) {
-          closeHandle(port);
-        }
-        code = port == null ? WSANOTINITIALISED : ERROR_INVALID_PARAMETER; // rule 22: one port
-      }
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
     }
-    Wsa.setLastError(code);
-    return null;
+    return ports.create(s == null ? null : socketOf(s), s == null, existing, completionKey,
+        concurrentThreads);
   }
 
   @Override
   public boolean getQueuedCompletionStatus(WsaCompletionPort port, int[] bytesTransferred,
       long[] completionKey, WsaOverlapped[] overlapped, int timeoutMillis) {
     NioPort p = portArg(port);
-    if (p == null) {
-      return false;
-    }
-    if (badOut(bytesTransferred) || completionKey == null || completionKey.length < 1
-        || badOut(overlapped)) {
-      return failed(ERROR_INVALID_PARAMETER);
-    }
-    if (Thread.currentThread().isInterrupted()) {
-      overlapped[0] = null;
-      return failed(WSAEINTR);
-    }
-    ThreadState ts = ThreadState.current();
-    NioPort.Packet packet = p.take(ts.portWaiter, timeoutMillis, false, ts, ts.outcome);
-    if (packet == null) {
-      overlapped[0] = null; // count and key untouched (rule 21)
-      return failed(ts.outcome[0]);
-    }
-    bytesTransferred[0] = packet.bytes;
-    completionKey[0] = packet.key;
-    overlapped[0] = packet.overlapped;
-    int error = packet.error;
-    p.recycle(packet);
-    return error == 0 || failed(error);
+    return p != null && ports.dequeue(p, bytesTransferred, completionKey, overlapped,
+        timeoutMillis);
   }
 
   @Override
   public boolean getQueuedCompletionStatusEx(WsaCompletionPort port, WsaOverlappedEntry[] entries,
       int count, int[] removed, int timeoutMillis, boolean alertable) {
     NioPort p = portArg(port);
-    if (p == null) {
-      return false;
-    }
-    if (entries == null || count < 1 || entries.length < count || badOut(removed)) {
-      return failed(ERROR_INVALID_PARAMETER);
-    }
-    if (Thread.currentThread().isInterrupted()) {
-      return failed(WSAEINTR);
-    }
-    ThreadState ts = ThreadState.current();
-    NioPort.Packet packet = p.poll();
-    if (packet == null) {
-      if (alertable && ts.runApcs()) {
-        return failed(WAIT_IO_COMPLETION);
-      }
-      packet = p.take(ts.portWaiter, timeoutMillis, alertable, ts, ts.outcome);
-      if (packet == null) {
-        if (ts.outcome[0] == WAIT_IO_COMPLETION) {
-          ts.runApcs();
-        }
-        return failed(ts.outcome[0]);
-      }
-    }
-    int n = 0;
-    do {
-      WsaOverlappedEntry entry = entries[n];
-      if (entry == null) {
-        entry = new WsaOverlappedEntry();
-        entries[n] = entry;
-      }
-      ENTRIES.fill(entry, packet.key, packet.overlapped, packet.bytes);
-      p.recycle(packet);
-      n++;
-    } while (n < count && (packet = p.poll()) != null);
-    removed[0] = n;
-    return true;
+    return p != null && ports.dequeueMany(p, entries, count, removed, timeoutMillis, alertable);
   }
 
   @Override
   public boolean postQueuedCompletionStatus(WsaCompletionPort port, int bytesTransferred,
       long completionKey, WsaOverlapped overlapped) {
     NioPort p = portArg(port);
-    if (p == null) {
-      return false;
-    }
-    return p.post(completionKey, bytesTransferred, overlapped, 0, true)
-        || failed(p.isClosed() ? ERROR_INVALID_HANDLE : WSA_NOT_ENOUGH_MEMORY);
+    return p != null && (p.post(completionKey, bytesTransferred, overlapped, 0, true)
+        || failed(p.isClosed() ? ERROR_INVALID_HANDLE : WSA_NOT_ENOUGH_MEMORY));
   }
 
   @Override
@@ -852,9 +731,21 @@ final class Nio2Wsa implements Wsa {
     if (p == null) {
       return false;
     }
-    ports.remove(p);
-    p.close();
+    ports.close(p);
     return true;
+  }
+
+  /** As {@link #socketArg} for a port: {@code ERROR_INVALID_HANDLE} when it is not valid. */
+  private NioPort portArg(WsaCompletionPort port) {
+    if (cleanedUp) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioPort p = ports.portOf(port);
+    if (p == null) {
+      Wsa.setLastError(ERROR_INVALID_HANDLE);
+    }
+    return p;
   }
 
   // -- extension functions --

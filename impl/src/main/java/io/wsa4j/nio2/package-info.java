@@ -5,6 +5,13 @@
  * <ul>
  *   <li>{@link io.wsa4j.nio2.Nio2Wsa}: the context; checks arguments in Winsock's order and
  *       delegates. Every failure leaves through {@code fail(code)}, which sets the last error.
+ *       {@link io.wsa4j.nio2.PortCalls} holds the completion-port calls, {@link
+ *       io.wsa4j.nio2.NioPort} a port (FIFO packets, LIFO waiters).
+ *   <li>{@link io.wsa4j.nio2.AcceptQueue} / {@link io.wsa4j.nio2.ConnectQueue}: AcceptEx (and
+ *       blocking accept) and ConnectEx, whose first transfer moves on to the data queues.
+ *   <li>{@link io.wsa4j.nio2.StagingPool}: the library-owned buffers receives land in.
+ *   <li>{@link io.wsa4j.nio2.Stats} / {@link io.wsa4j.nio2.StatsMBean}: {@code Wsa.stats()} and
+ *       its JMX face.
  *   <li>{@link io.wsa4j.nio2.NioSocket}: a socket handle, its state machine and its channel.
  *   <li>{@link io.wsa4j.nio2.RecvQueue} / {@link io.wsa4j.nio2.SendQueue}: the bounded per-socket
  *       FIFOs that turn NIO2's one-read/one-write limit into Winsock's many posted operations,
