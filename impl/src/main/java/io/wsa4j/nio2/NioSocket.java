@@ -11,6 +11,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
 import io.wsa4j.WsaBuf;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A socket handle and its NIO2 channel.
@@ -61,6 +62,13 @@ final class NioSocket extends WsaSocket {
   private volatile NioSocket acceptPendingOn;
   private volatile RecvQueue recv;
   private volatile SendQueue send;
+  /**
+   * The first error that broke the connection (reset, abort, timeout), whichever direction saw
+   * it; 0 while the connection is sound. Shared because the kernel reports a socket error to the
+   * first read or write only: a receive after a send saw the reset would otherwise see a clean
+   * end of stream.
+   */
+  private final AtomicInteger connectionError = new AtomicInteger();
   /** The completion port this socket is associated with, for good (rule 22). */
   private volatile NioPort port;
   private volatile long completionKey;
@@ -78,6 +86,16 @@ final class NioSocket extends WsaSocket {
     this(context, id, family, overlapped);
     this.channel = connected;
     connected();
+  }
+
+  /** Records the error that broke the connection; returns the one that counts (the first). */
+  int connectionFailed(int code) {
+    connectionError.compareAndSet(0, code); // lock-free: queues call it under their own locks
+    return connectionError.get();
+  }
+
+  int connectionError() {
+    return connectionError.get();
   }
 
   NioPort port() {

@@ -51,7 +51,7 @@ final class RecvQueue extends OpQueue {
 
   @Override
   int admissionError() {
-    return shutdown ? WSAESHUTDOWN : error;
+    return shutdown ? WSAESHUTDOWN : error != 0 ? error : socket.connectionError();
   }
 
   synchronized void shutdown() {
@@ -138,10 +138,10 @@ final class RecvQueue extends OpQueue {
           continue; // MSG_WAITALL: read more into the rest
         }
         finishHead(0);
+      } else if (error != 0 || (error = socket.connectionError()) != 0) {
+        finishHead(error); // the connection broke, maybe seen first by a send
       } else if (eof) {
         finishHead(0); // 0 bytes, or what MSG_WAITALL had gathered before the close
-      } else if (error != 0) {
-        finishHead(error);
       } else {
         return;
       }
@@ -155,7 +155,7 @@ final class RecvQueue extends OpQueue {
         return;
       }
       if (n < 0) {
-        eof = true;
+        eof = true; // unless a send already saw the connection break: deliver() checks
       } else {
         staging.flip();
         staged = n > 0;
@@ -170,7 +170,7 @@ final class RecvQueue extends OpQueue {
       if (closed) {
         return;
       }
-      error = Errors.toWinsock(exc);
+      error = socket.connectionFailed(Errors.toWinsock(exc));
     }
     pump(); // fails every receive with the sticky error
   }

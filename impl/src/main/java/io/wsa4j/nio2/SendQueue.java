@@ -64,7 +64,7 @@ final class SendQueue extends OpQueue {
 
   @Override
   int admissionError() {
-    return shutdownRequested ? WSAESHUTDOWN : error;
+    return shutdownRequested ? WSAESHUTDOWN : error != 0 ? error : socket.connectionError();
   }
 
   /** {@code shutdown(SD_SEND)}: refuse new sends; the FIN goes once the queue is empty. */
@@ -123,8 +123,8 @@ final class SendQueue extends OpQueue {
         shutdownOutputIfRequested();
         return null;
       }
-      if (error != 0) {
-        finishHead(error);
+      if (error != 0 || (error = socket.connectionError()) != 0) {
+        finishHead(error); // the connection broke, maybe seen first by a receive
         continue;
       }
       if (op.cancelRequested) {
@@ -200,7 +200,7 @@ final class SendQueue extends OpQueue {
       if (closed) {
         return;
       }
-      error = Errors.toWinsock(exc);
+      error = socket.connectionFailed(Errors.toWinsock(exc));
       if (op == head && !op.done) {
         finishHead(error);
       }
