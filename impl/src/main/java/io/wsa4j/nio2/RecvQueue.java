@@ -25,6 +25,12 @@ final class RecvQueue extends OpQueue {
   // all guarded by this
   /** The peer closed gracefully. */
   private boolean eof;
+  /**
+   * A read saw end of stream while a write of this socket was in flight. Linux hands a socket's
+   * error to the first read or write only: if that write took a reset, this "end of stream" is
+   * the reset seen second. The EOF waits until the write settles (see {@link #writeSettled}).
+   */
+  private boolean eofHeld;
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
   private boolean shutdown;
   /** Where NIO2 reads; holds undelivered bytes in [position, limit) when {@link #staged}. */
@@ -82,7 +88,7 @@ final class RecvQueue extends OpQueue {
     ByteBuffer target;
     synchronized (this) {
       deliver();
-      if (busy || closed || head == null) {
+      if (busy || closed || head == null || eofHeld) {
         return;
       }
       // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
@@ -154,12 +160,33 @@ final class RecvQueue extends OpQueue {
       if (closed) {
         return;
       }
-      if (n < 0) {
-        eof = true; // unless a send already saw the connection break: deliver() checks
-      } else {
+      if (n >= 0) {
         staging.flip();
         staged = n > 0;
       }
+    }
+    if (n < 0) {
+      // asked outside this lock: the send queue calls back into this one
+      boolean held = socket.sendQueue().holdEofUntilWriteSettles();
+      synchronized (this) {
+        if (held) {
+          eofHeld = true;
+        } else {
+          eof = true; // a write that took a reset has recorded it by now: deliver() checks
+        }
+      }
+    }
+    pump();
+  }
+
+  /** The write an end of stream waited for has finished (one way or the other). */
+  void writeSettled() {
+    synchronized (this) {
+      if (!eofHeld) {
+        return;
+      }
+      eofHeld = false;
+      eof = true;
     }
     pump();
   }

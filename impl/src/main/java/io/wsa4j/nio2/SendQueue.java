@@ -33,6 +33,8 @@ final class SendQueue extends OpQueue {
   private ByteBuffer staging;
   /** The write in flight is from {@link #staging}. */
   private boolean writingStaging;
+  /** The receive side holds an end of stream until the write in flight settles. */
+  private boolean eofWaiting;
 
   private final CompletionHandler<Integer, IoOp> fromOne = new CompletionHandler<>() {
     @Override
@@ -73,6 +75,28 @@ final class SendQueue extends OpQueue {
       shutdownRequested = true;
     }
     pump();
+  }
+
+  /**
+   * Called by the receive side when a read saw end of stream: if a write is in flight, it will
+   * be told when that write settles ({@link RecvQueue#writeSettled}); by then a reset the write
+   * took is recorded on the socket.
+   *
+   * @return whether the end of stream must wait
+   */
+  synchronized boolean holdEofUntilWriteSettles() {
+    if (busy && !closed) {
+      eofWaiting = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Tells the receive side, outside this lock, that the write it waited for has settled. */
+  private void settle(boolean eofWasWaiting) {
+    if (eofWasWaiting) {
+      socket.recvQueue().writeSettled();
+    }
   }
 
   @Override
@@ -168,8 +192,11 @@ final class SendQueue extends OpQueue {
   }
 
   private void writeFinished(IoOp op, int n) {
+    boolean eofWasWaiting;
     synchronized (this) {
       busy = false;
+      eofWasWaiting = eofWaiting;
+      eofWaiting = false;
       if (op.abandoned) {
         op.releaseViews();
         return;
@@ -183,12 +210,16 @@ final class SendQueue extends OpQueue {
       }
       writingStaging = false;
     }
+    settle(eofWasWaiting);
     pump();
   }
 
   private void writeFailed(IoOp op, Throwable exc) {
+    boolean eofWasWaiting;
     synchronized (this) {
       busy = false;
+      eofWasWaiting = eofWaiting;
+      eofWaiting = false;
       writingStaging = false;
       if (staging != null) {
         staging.clear().flip(); // nothing left to write from it
@@ -205,6 +236,7 @@ final class SendQueue extends OpQueue {
         finishHead(error);
       }
     }
+    settle(eofWasWaiting); // the reset is recorded: the held end of stream becomes the error
     pump();
   }
 }
