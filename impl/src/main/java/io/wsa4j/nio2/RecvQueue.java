@@ -167,7 +167,8 @@ final class RecvQueue extends OpQueue {
     }
     if (n < 0) {
       // asked outside this lock: the send queue calls back into this one
-      boolean held = socket.sendQueue().holdEofUntilWriteSettles();
+      SendQueue sends = socket.sendQueue();
+      boolean held = sends != null && sends.holdEofUntilWriteSettles();
       synchronized (this) {
         if (held) {
           eofHeld = true;

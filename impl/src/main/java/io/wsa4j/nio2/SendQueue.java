@@ -94,8 +94,9 @@ final class SendQueue extends OpQueue {
 
   /** Tells the receive side, outside this lock, that the write it waited for has settled. */
   private void settle(boolean eofWasWaiting) {
-    if (eofWasWaiting) {
-      socket.recvQueue().writeSettled();
+    RecvQueue receives = socket.recvQueue();
+    if (eofWasWaiting && receives != null) {
+      receives.writeSettled();
     }
   }
 
