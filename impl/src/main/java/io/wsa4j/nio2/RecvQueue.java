@@ -36,6 +36,15 @@ final class RecvQueue extends OpQueue {
   /** Where NIO2 reads; holds undelivered bytes in [position, limit) when {@link #staged}. */
   private ByteBuffer staging;
   private boolean staged;
+  /**
+   * The staging capacity a zero-byte receive reads with. It starts at the smallest class, so an
+   * idle connection holds 1 KiB; a read that fills it means data is flowing, and the next one
+   * reads more (up to 64 KiB), so that the receive that follows gets a whole message at once, as
+   * on Windows where it takes everything the kernel holds; a read of under a quarter of it takes
+   * it one class down. An idle connection holds the class of its last read: 1 KiB after small
+   * messages, at most 64 KiB.
+   */
+  private int zeroByteCapacity = StagingPool.SMALLEST;
 
   private final CompletionHandler<Integer, Void> readHandler = new CompletionHandler<>() {
     @Override
@@ -107,10 +116,10 @@ final class RecvQueue extends OpQueue {
    * to fit larger receives and shrinks back for a zero-byte receive. Under the lock.
    */
   private ByteBuffer stagingFor(long wanted) {
-    int capacity = StagingPool.capacityFor(wanted);
+    int capacity = wanted == 0 ? zeroByteCapacity : StagingPool.capacityFor(wanted);
     if (staging == null
         || staging.capacity() < capacity
-        || (wanted == 0 && staging.capacity() > StagingPool.SMALLEST)) {
+        || (wanted == 0 && staging.capacity() > capacity)) {
       if (staging != null) {
         pool.give(staging);
       }
@@ -161,6 +170,7 @@ final class RecvQueue extends OpQueue {
         return;
       }
       if (n >= 0) {
+        adaptZeroByteCapacity(n);
         staging.flip();
         staged = n > 0;
       }
@@ -178,6 +188,16 @@ final class RecvQueue extends OpQueue {
       }
     }
     pump();
+  }
+
+  /** Grows the zero-byte read after a read that filled staging, shrinks it after a short one. */
+  private void adaptZeroByteCapacity(int n) {
+    int capacity = staging.capacity();
+    if (n == capacity) {
+      zeroByteCapacity = Math.min(StagingPool.LARGEST, Math.max(zeroByteCapacity, capacity) * 4);
+    } else if (n < capacity / 4) {
+      zeroByteCapacity = Math.max(StagingPool.SMALLEST, capacity / 4); // one class down
+    }
   }
 
   /** The write an end of stream waited for has finished (one way or the other). */
