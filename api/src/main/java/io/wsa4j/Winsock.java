@@ -12,8 +12,9 @@ public final class Winsock {
   private Winsock() {}
 
   /**
-   * Bytes of library staging an idle connection with a pending zero-byte receive holds (NIO2 can
-   * wait for data only by reading some). Not a Windows constant.
+   * Bytes of library staging a connection waiting on a zero-byte receive holds after small
+   * messages (NIO2 can wait for data only by reading some; while data flows the chunk grows, up to
+   * 64 KiB). Not a Windows constant.
    */
   public static final int ZERO_BYTE_STAGING = 1024;
 

@@ -292,8 +292,9 @@ public interface Wsa extends AutoCloseable {
    *
    * <p>A receive whose buffers total 0 bytes (a "zero-byte receive") waits until data is available,
    * completes with 0 and consumes nothing: an idle connection then holds no receive buffer of its
-   * own (wsa4j keeps a {@value io.wsa4j.Winsock#ZERO_BYTE_STAGING}-byte staging chunk for it, since
-   * NIO2 can only wait for data by reading).
+   * own (wsa4j keeps a staging chunk for it, since NIO2 can only wait for data by reading: {@value
+   * io.wsa4j.Winsock#ZERO_BYTE_STAGING} bytes after small messages, up to 64 KiB while data flows,
+   * so that the receive that follows gets the whole message at once).
    *
    * <p>{@code MSG_WAITALL} completes only when the buffers are full, the peer closed, or an error
    * occurred. {@code MSG_PEEK} copies data without consuming it; it sees at most the data wsa4j has
