@@ -23,11 +23,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code wsa4j-event}: overlapped {@code WSARecv} and {@code WSASend}, each token with an
  *       event, completed with {@code WSAGetOverlappedResult(wait=TRUE)};
- *   <li>{@code nio2}: {@code AsynchronousSocketChannel} with {@code Future.get()}.
+ *   <li>{@code wsa4j-iocp}: the same two calls on a socket associated with a completion port;
+ *       the benchmark thread dequeues both packets with {@code GetQueuedCompletionStatus};
+ *   <li>{@code nio2}: {@code AsynchronousSocketChannel} with {@code Future.get()};
+ *   <li>{@code nio2-handler}: {@code AsynchronousSocketChannel} with completion handlers that
+ *       unpark the benchmark thread — the same hop from an I/O thread to the waiting thread that
+ *       wsa4j makes, so the fairest yardstick of its layer;
+ *   <li>{@code netty-nio}, {@code netty-epoll}: a Netty 4.2 client whose handler counts the echo
+ *       on its event loop and unparks the benchmark thread.
  * </ul>
  *
+ * <p>Allocation: the wsa4j clients reuse every token, buffer and out-parameter array, so
+ * {@code -prof gc}'s {@code gc.alloc.rate.norm} for them is the library's own allocation per
+ * round trip.
+ *
  * <p>Each trial opens a fresh connection (and, for wsa4j, a fresh {@code Wsa} context) and closes
- * everything in teardown. Run it with {@code java -jar benchmarks/target/benchmarks.jar RoundTrip}.
+ * everything in teardown. Run it with
+ * {@code java -jar benchmarks/target/benchmarks.jar RoundTrip -prof gc}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +54,8 @@ public class RoundTripBenchmark {
   public int size;
 
   /** The near side; see the class comment. */
-  @Param({Wsa4jEventClient.NAME, Nio2Client.NAME})
+  @Param({Wsa4jEventClient.NAME, Wsa4jIocpClient.NAME, Nio2Client.NAME, Nio2HandlerClient.NAME,
+      NettyClient.NIO, NettyClient.EPOLL})
   public String impl;
 
   private EchoPeer peer;

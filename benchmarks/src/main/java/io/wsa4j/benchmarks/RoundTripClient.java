@@ -18,8 +18,16 @@ interface RoundTripClient extends AutoCloseable {
     switch (impl) {
       case Wsa4jEventClient.NAME:
         return new Wsa4jEventClient(peer, size);
+      case Wsa4jIocpClient.NAME:
+        return new Wsa4jIocpClient(peer, size);
       case Nio2Client.NAME:
         return new Nio2Client(peer, size);
+      case Nio2HandlerClient.NAME:
+        return new Nio2HandlerClient(peer, size);
+      case NettyClient.NIO:
+        return new NettyClient(peer, size, false);
+      case NettyClient.EPOLL:
+        return new NettyClient(peer, size, true);
       default:
         throw new IllegalArgumentException("unknown impl: " + impl);
     }
