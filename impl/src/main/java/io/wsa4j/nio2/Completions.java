@@ -57,10 +57,10 @@ final class Completions {
         }
       } else {
         WsaEvent event = token.event();
+        op.recycle(); // first: the woken thread's next post then finds it free
         if (notify && event instanceof NioEvent) {
           ((NioEvent) event).set();
         }
-        op.recycle();
       }
     }
     socket.resultWaiters.wakeAll();

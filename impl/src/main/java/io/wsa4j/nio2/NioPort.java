@@ -64,6 +64,8 @@ final class NioPort extends WsaCompletionPort {
   private Packet free;
   private int freeCount;
   private Waiter top;
+  /** The last {@link #enqueue} refused its packet. */
+  private boolean postedRefused;
   private volatile boolean closed;
 
   NioPort(Nio2Wsa context, int concurrentThreads) {
@@ -85,11 +87,30 @@ final class NioPort extends WsaCompletionPort {
    *
    * @return false if the port is closed, or too many posted packets wait
    */
-  synchronized boolean post(long key, int bytes, WsaOverlapped overlapped, int error,
+  boolean post(long key, int bytes, WsaOverlapped overlapped, int error, boolean posted) {
+    Thread wake;
+    synchronized (this) {
+      wake = enqueue(key, bytes, overlapped, error, posted);
+      if (wake == null) {
+        return !postedRefused;
+      }
+    }
+    LockSupport.unpark(wake); // after the lock: the woken thread takes it at once
+    return true;
+  }
+
+  /**
+   * Queues the packet or hands it to the top waiter. Under the lock.
+   *
+   * @return the waiter to unpark, or null (queued, or refused: see {@link #post})
+   */
+  private Thread enqueue(long key, int bytes, WsaOverlapped overlapped, int error,
       boolean posted) {
     if (closed || (posted && postedQueued >= MAX_POSTED)) {
-      return false;
+      postedRefused = true;
+      return null;
     }
+    postedRefused = false;
     Packet p = free;
     if (p != null) {
       free = p.next;
@@ -109,8 +130,7 @@ final class NioPort extends WsaCompletionPort {
       w.below = null;
       w.onStack = false;
       w.handed = p;
-      LockSupport.unpark(w.thread);
-      return true;
+      return w.thread;
     }
     if (tail == null) {
       head = p;
@@ -122,7 +142,7 @@ final class NioPort extends WsaCompletionPort {
     if (posted) {
       postedQueued++;
     }
-    return true;
+    return null;
   }
 
   /** Takes the oldest packet without waiting, or null. */
