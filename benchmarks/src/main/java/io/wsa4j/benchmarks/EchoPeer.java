@@ -1,10 +1,10 @@
 package io.wsa4j.benchmarks;
 
+import io.wsa4j.benchmarks.servers.Nio2EchoChain;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -51,10 +51,10 @@ final class EchoPeer implements AutoCloseable {
         try {
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
-          closeQuietly(ch);
+          Nio2EchoChain.closeQuietly(ch);
           return;
         }
-        new Echo(ch).read();
+        Nio2EchoChain.start(ch, BUFFER_SIZE);
       }
 
       @Override
@@ -72,10 +72,10 @@ final class EchoPeer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    closeQuietly(server);
+    Nio2EchoChain.closeQuietly(server);
     AsynchronousSocketChannel ch = channel;
     if (ch != null) {
-      closeQuietly(ch);
+      Nio2EchoChain.closeQuietly(ch);
     }
     group.shutdownNow();
     try {
@@ -85,48 +85,4 @@ final class EchoPeer implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(java.nio.channels.Channel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // Closing at teardown: the benchmark result is already taken.
-    }
-  }
-
-  /** The echo chain: reading when the buffer is empty, writing while it holds data. */
-  private static final class Echo implements CompletionHandler<Integer, Boolean> {
-    private final AsynchronousSocketChannel ch;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
-
-    Echo(AsynchronousSocketChannel ch) {
-      this.ch = ch;
-    }
-
-    void read() {
-      buffer.clear();
-      ch.read(buffer, Boolean.TRUE, this);
-    }
-
-    /** {@code reading}: whether the finished operation was a read (else a write). */
-    @Override
-    public void completed(Integer n, Boolean reading) {
-      if (reading) {
-        if (n < 0) {
-          closeQuietly(ch);
-          return;
-        }
-        buffer.flip();
-      }
-      if (buffer.hasRemaining()) {
-        ch.write(buffer, Boolean.FALSE, this);
-      } else {
-        read();
-      }
-    }
-
-    @Override
-    public void failed(Throwable t, Boolean reading) {
-      closeQuietly(ch);
-    }
-  }
 }

@@ -3,11 +3,9 @@ package io.wsa4j.benchmarks.servers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.Channel;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -48,10 +46,10 @@ final class Nio2EchoServer implements BaselineServer {
         try {
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         } catch (IOException e) {
-          closeQuietly(ch);
+          Nio2EchoChain.closeQuietly(ch);
           return;
         }
-        new Echo(ch, bufferSize).read();
+        Nio2EchoChain.start(ch, bufferSize);
       }
 
       @Override
@@ -74,7 +72,7 @@ final class Nio2EchoServer implements BaselineServer {
 
   @Override
   public void close() {
-    closeQuietly(listener);
+    Nio2EchoChain.closeQuietly(listener);
     try {
       group.shutdownNow();
       group.awaitTermination(10, TimeUnit.SECONDS);
@@ -85,49 +83,4 @@ final class Nio2EchoServer implements BaselineServer {
     }
   }
 
-  static void closeQuietly(Channel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // the connection is finished either way
-    }
-  }
-
-  /** One connection: reads when the buffer is empty, writes while it holds data. */
-  private static final class Echo implements CompletionHandler<Integer, Boolean> {
-    private final AsynchronousSocketChannel ch;
-    private final ByteBuffer buffer;
-
-    Echo(AsynchronousSocketChannel ch, int bufferSize) {
-      this.ch = ch;
-      this.buffer = ByteBuffer.allocateDirect(bufferSize);
-    }
-
-    void read() {
-      buffer.clear();
-      ch.read(buffer, Boolean.TRUE, this);
-    }
-
-    /** {@code reading}: whether the finished operation was a read (else a write). */
-    @Override
-    public void completed(Integer n, Boolean reading) {
-      if (reading) {
-        if (n < 0) {
-          closeQuietly(ch);
-          return;
-        }
-        buffer.flip();
-      }
-      if (buffer.hasRemaining()) {
-        ch.write(buffer, Boolean.FALSE, this);
-      } else {
-        read();
-      }
-    }
-
-    @Override
-    public void failed(Throwable t, Boolean reading) {
-      closeQuietly(ch);
-    }
-  }
 }
