@@ -225,16 +225,7 @@ abstract class OpQueue {
         matched++;
         prev = op;
       } else {
-        if (prev == null) {
-          head = next;
-        } else {
-          prev.next = next;
-        }
-        if (tail == op) {
-          tail = prev;
-        }
-        op.next = null;
-        pending--;
+        unlink(prev, op);
         matched++;
         Completions.announce(op, WSA_OPERATION_ABORTED, notify);
       }
@@ -255,12 +246,7 @@ abstract class OpQueue {
   /** Removes the head and returns it, unannounced, to move it elsewhere. Under the lock. */
   final IoOp takeHead() {
     IoOp op = head;
-    head = op.next;
-    if (head == null) {
-      tail = null;
-    }
-    op.next = null;
-    pending--;
+    unlink(null, op);
     return op;
   }
 
@@ -298,16 +284,11 @@ abstract class OpQueue {
     freeCount = 0;
     closed();
     while (head != null) {
-      IoOp op = head;
-      if (inFlight(op)) {
-        op.abandoned = true;
+      if (inFlight(head)) {
+        head.abandoned = true; // asked before it leaves the head: inFlight looks at the head
       }
-      head = op.next;
-      op.next = null;
-      pending--;
-      Completions.announce(op, WSA_OPERATION_ABORTED, notify);
+      Completions.announce(takeHead(), WSA_OPERATION_ABORTED, notify);
     }
-    tail = null;
   }
 
   /**
@@ -318,8 +299,10 @@ abstract class OpQueue {
    * @return false if the op had already completed (the caller reports its real result)
    */
   final synchronized boolean cancelBlocking(WsaOverlapped token) {
+    IoOp prev = null;
     IoOp op = head;
     while (op != null && op.overlapped != token) {
+      prev = op;
       op = op.next;
     }
     if (op == null) {
@@ -331,25 +314,24 @@ abstract class OpQueue {
       op.detached = true;
       return true;
     }
-    IoOp prev = null;
-    for (IoOp o = head; o != null; prev = o, o = o.next) {
-      if (o == op) {
-        if (prev == null) {
-          head = o.next;
-        } else {
-          prev.next = o.next;
-        }
-        if (tail == o) {
-          tail = prev;
-        }
-        o.next = null;
-        pending--;
-        o.done = true;
-        o.recycle();
-        break;
-      }
-    }
+    unlink(prev, op);
+    op.done = true;
+    op.recycle();
     return true;
+  }
+
+  /** Takes {@code op}, which follows {@code prev} (null: it is the head), out of the FIFO. */
+  private void unlink(IoOp prev, IoOp op) {
+    if (prev == null) {
+      head = op.next;
+    } else {
+      prev.next = op.next;
+    }
+    if (tail == op) {
+      tail = prev;
+    }
+    op.next = null;
+    pending--;
   }
 
   /**
