@@ -187,7 +187,7 @@ final class AcceptQueue extends OpQueue {
   private void closeQuietly(AsynchronousSocketChannel ch) {
     try {
       ch.close();
-    } catch (IOException e) {
+    } catch (IOException | java.nio.channels.ShutdownChannelGroupException e) {
       LOG.log(System.Logger.Level.DEBUG, "closing an unclaimed accepted channel", e);
     }
   }

@@ -9,6 +9,7 @@ import java.net.SocketAddress;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.ShutdownChannelGroupException;
 import io.wsa4j.WsaBuf;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -515,7 +516,8 @@ final class NioSocket extends WsaSocket {
   private void closeQuietly(java.nio.channels.Channel ch) {
     try {
       ch.close();
-    } catch (IOException e) {
+    } catch (IOException | ShutdownChannelGroupException e) {
+      // the group shuts down when WSACleanup races this close: the channel is closed either way
       LOG.log(System.Logger.Level.DEBUG, "closing a channel of " + this + " failed", e);
     }
   }
