@@ -101,10 +101,13 @@ final class AcceptQueue extends OpQueue {
         }
       }
       if (op == null) {
+        boolean interrupted = IoExecutor.preserveInterrupt();
         try {
           server.accept(null, acceptHandler);
         } catch (RuntimeException e) {
           acceptFailed(e);
+        } finally {
+          IoExecutor.restoreInterrupt(interrupted);
         }
         return;
       }

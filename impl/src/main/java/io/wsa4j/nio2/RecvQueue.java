@@ -104,10 +104,13 @@ final class RecvQueue extends OpQueue {
       target = stagingFor(head.remaining);
       busy = true;
     }
+    boolean interrupted = IoExecutor.preserveInterrupt();
     try {
       channel.read(target, null, readHandler);
     } catch (RuntimeException e) { // e.g. ShutdownChannelGroupException, thrown at the call
       readFailed(e);
+    } finally {
+      IoExecutor.restoreInterrupt(interrupted);
     }
   }
 

@@ -120,6 +120,7 @@ final class SendQueue extends OpQueue {
       }
       busy = true;
     }
+    boolean interrupted = IoExecutor.preserveInterrupt();
     try {
       if (writingStaging) {
         channel.write(staging, op, fromOne);
@@ -131,6 +132,8 @@ final class SendQueue extends OpQueue {
       }
     } catch (RuntimeException e) {
       writeFailed(op, e);
+    } finally {
+      IoExecutor.restoreInterrupt(interrupted);
     }
   }
 
