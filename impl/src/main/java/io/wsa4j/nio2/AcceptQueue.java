@@ -152,12 +152,12 @@ final class AcceptQueue extends OpQueue {
    * Aborts this listener's AcceptEx ops waiting for first data (those of {@code token}, or all).
    * Takes no lock of this queue while it reaches into the accepted sockets' queues.
    */
-  int cancelFirstData(WsaOverlapped token, boolean notify) {
+  int cancelFirstData(WsaOverlapped token, ThreadState by, boolean notify) {
     int matched = 0;
     for (NioSocket into : awaitingFirstData) {
       RecvQueue q = into.recvQueue();
       if (q != null) {
-        matched += q.cancelIssuedOn(socket, token, notify);
+        matched += q.cancelIssuedOn(socket, token, by, notify);
       }
     }
     return matched;

@@ -57,13 +57,19 @@ final class ExtensionCalls {
     WsaBuf[] first = receiveDataLength > 0
         ? new WsaBuf[] {new WsaBuf(outputBuffer.buf(), receiveDataLength)}
         : NO_BUFFERS;
-    int code = queue.enqueue(first, first.length, overlapped, null, null, 0, into);
+    int code = queue.post(first, first.length, null, overlapped, null, 0, into,
+        ThreadState.current());
+    if (code == WSA_IO_PENDING) {
+      return failed(ERROR_IO_PENDING);
+    }
     if (code != 0) {
       into.acceptDone();
       return failed(code);
     }
-    queue.pump();
-    return failed(ERROR_IO_PENDING);
+    if (bytesReceived != null && bytesReceived.length > 0) {
+      bytesReceived[0] = (int) overlapped.internalHigh(); // rule 25: accepted during the call
+    }
+    return true;
   }
 
   boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
@@ -96,7 +102,16 @@ final class ExtensionCalls {
         ? new WsaBuf[] {sendBuffer}
         : NO_BUFFERS;
     int started = sock.connectEx(a, first, first.length, overlapped);
-    return failed(started == 0 ? ERROR_IO_PENDING : started);
+    if (started == WSA_IO_PENDING) {
+      return failed(ERROR_IO_PENDING);
+    }
+    if (started != 0) {
+      return failed(started);
+    }
+    if (bytesSent != null && bytesSent.length > 0) {
+      bytesSent[0] = (int) overlapped.internalHigh(); // rule 25: connected during the call
+    }
+    return true;
   }
 
   void getAcceptExSockaddrs(WsaBuf outputBuffer, int receiveDataLength, int localAddressLength,
