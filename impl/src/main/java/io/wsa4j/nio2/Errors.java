@@ -52,8 +52,6 @@ final class Errors {
   static final int WSAENETRESET = 10052;
   /** The destination host is down (EHOSTDOWN). */
   static final int WSAEHOSTDOWN = 10064;
-  /** Permission denied, e.g. binding a privileged port (EACCES). */
-  static final int WSAEACCES = 10013;
 
   /**
    * Fragments of the platforms' English error texts (lower case) and the Winsock code each means,

@@ -91,7 +91,7 @@ class ErrorsTest {
         Arguments.of("linux", "Cannot assign requested address", WSAEADDRNOTAVAIL),
         Arguments.of("linux", "Transport endpoint is not connected", WSAENOTCONN),
         Arguments.of("linux", "Cannot send after transport endpoint shutdown", WSAESHUTDOWN),
-        Arguments.of("linux", "Permission denied", Errors.WSAEACCES),
+        Arguments.of("linux", "Permission denied", WSAEACCES),
         // macOS (BSD strerror) where it differs
         Arguments.of("macos", "Operation timed out", WSAETIMEDOUT),
         Arguments.of("macos", "Can't assign requested address", WSAEADDRNOTAVAIL),
@@ -130,7 +130,7 @@ class ErrorsTest {
             + "socket had already been shut down in that direction with a previous shutdown "
             + "call.", WSAESHUTDOWN),
         Arguments.of("windows", "An attempt was made to access a socket in a way forbidden by its "
-            + "access permissions.", Errors.WSAEACCES),
+            + "access permissions.", WSAEACCES),
         // Windows FormatMessage, the Win32 codes an I/O completion port reports
         Arguments.of("windows", "The specified network name is no longer available.",
             WSAECONNRESET),
