@@ -1,6 +1,13 @@
 package io.wsa4j.contract;
 
 import static io.wsa4j.Winsock.AF_INET;
+import static io.wsa4j.Winsock.FD_READ;
+import static io.wsa4j.Winsock.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS;
+import static io.wsa4j.Winsock.FIONBIO;
+import static io.wsa4j.Winsock.SIO_GET_EXTENSION_FUNCTION_POINTER;
+import static io.wsa4j.Winsock.SO_UPDATE_ACCEPT_CONTEXT;
+import static io.wsa4j.Winsock.TF_REUSE_SOCKET;
+import static io.wsa4j.Winsock.WSAID_ACCEPTEX;
 import static io.wsa4j.Winsock.ERROR_NOT_FOUND;
 import static io.wsa4j.Winsock.IPPROTO_TCP;
 import static io.wsa4j.Winsock.MSG_OOB;
@@ -42,7 +49,9 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaOverlappedEntry;
+import io.wsa4j.WsaTimeval;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.contract.ArgsSupport.Connection;
 import io.wsa4j.contract.ArgsSupport.Outcome;
@@ -225,7 +234,34 @@ class NoThrowFuzzTest {
       p.add(must("acceptEx", in + " listener", e -> e.wsa.acceptEx(e.sock(k), e.fresh, WsaBuf.allocate(64), 0, new int[1], new WsaOverlapped()), STUB));
       p.add(must("acceptEx", in + " acceptSocket", e -> e.wsa.acceptEx(e.listener, e.sock(k), WsaBuf.allocate(64), 0, new int[1], new WsaOverlapped()), STUB));
       p.add(must("connectEx", in, e -> e.wsa.connectEx(e.sock(k), e.peer, null, new int[1], new WsaOverlapped()), STUB));
+      // section 5 calls
+      p.add(must("setFileCompletionNotificationModes", in,
+          e -> e.wsa.setFileCompletionNotificationModes(e.sock(k), FILE_SKIP_COMPLETION_PORT_ON_SUCCESS), notSock));
+      p.add(must("cancelIo", in, e -> e.wsa.cancelIo(e.sock(k)), notSock));
+      p.add(must("ioctlsocket", in, e -> e.wsa.ioctlsocket(e.sock(k), FIONBIO, new int[] {1}), notSock));
+      p.add(must("eventSelect", in, e -> e.wsa.eventSelect(e.sock(k), e.live, FD_READ), notSock));
+      p.add(must("enumNetworkEvents", in, e -> e.wsa.enumNetworkEvents(e.sock(k), null, new WsaNetworkEvents()), notSock));
+      p.add(must("send", in + ", plain", e -> e.wsa.send(e.sock(k), new byte[4], 0, 4, 0), notSock));
+      p.add(must("recv", in + ", plain", e -> e.wsa.recv(e.sock(k), new byte[4], 0, 4, 0), notSock));
+      p.add(must("sendto", in, e -> e.wsa.sendto(e.sock(k), new byte[4], 0, 4, 0, e.peer), notSock));
+      p.add(must("recvfrom", in, e -> e.wsa.recvfrom(e.sock(k), new byte[4], 0, 4, 0, new SocketAddress[1]), notSock));
+      p.add(must("sendTo", in, e -> e.wsa.sendTo(e.sock(k), one(), 1, null, 0, e.peer, new WsaOverlapped(), null), notSock));
+      p.add(must("recvFrom", in, e -> e.wsa.recvFrom(e.sock(k), one(), 1, null, new int[1], new SocketAddress[1], new WsaOverlapped(), null), notSock));
+      p.add(must("ioctl", in, e -> e.wsa.ioctl(e.sock(k), SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_ACCEPTEX, new Object[1], new int[1], null, null), notSock));
+      p.add(must("setsockopt", in + ", socket value", e -> e.wsa.setsockopt(e.sock(k), SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, e.listener), notSock));
+      p.add(must("disconnectEx", in, e -> e.wsa.disconnectEx(e.sock(k), new WsaOverlapped(), TF_REUSE_SOCKET, 0), notSock));
+      p.add(must("acceptEx", in + " listener, address block",
+          e -> e.wsa.acceptEx(e.sock(k), e.fresh, WsaBuf.allocate(64), 0, 32, 32, new int[1], new WsaOverlapped()), STUB));
     }
+
+    // section 5 calls without a socket argument
+    p.add(must("select", "all sets null", e -> e.wsa.select(0, null, null, null, new WsaTimeval(0, 0)), codes(WSAEINVAL, WSAEOPNOTSUPP)));
+    p.add(must("poll", "null array", e -> e.wsa.poll(null, 1, 0), union(STUB, codes(WSAEFAULT))));
+    p.add(may("getAcceptExSockaddrs", "null buffer",
+        e -> {
+          e.wsa.getAcceptExSockaddrs(null, 0, 32, 32, new SocketAddress[1], new SocketAddress[1]);
+          return "returned"; // a void call: only "no throw" is asked of it
+        }, STUB));
 
     // socket()
     p.add(must("socket", "af -1", e -> e.wsa.socket(-1, SOCK_STREAM, 0, null, 0, 0), codes(WSAEAFNOSUPPORT)));
