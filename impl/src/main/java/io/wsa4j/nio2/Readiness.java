@@ -1,5 +1,14 @@
 package io.wsa4j.nio2;
 
+import static io.wsa4j.Winsock.FD_ACCEPT;
+import static io.wsa4j.Winsock.FD_CLOSE;
+import static io.wsa4j.Winsock.FD_CLOSE_BIT;
+import static io.wsa4j.Winsock.FD_CONNECT;
+import static io.wsa4j.Winsock.FD_CONNECT_BIT;
+import static io.wsa4j.Winsock.FD_MAX_EVENTS;
+import static io.wsa4j.Winsock.FD_READ;
+import static io.wsa4j.Winsock.FD_WRITE;
+
 
 /**
  * What the readiness models (API.md rules 28–33: non-blocking mode, {@code select},
@@ -38,15 +47,6 @@ package io.wsa4j.nio2;
  * signaled and waiters woken after it is released. So socket kinds may push under their locks.
  */
 final class Readiness {
-  // TEMPORARY until "API part 2" lands Winsock's FD_* constants (values of winsock2.h)
-  static final int FD_READ = 0x01;
-  static final int FD_WRITE = 0x02;
-  static final int FD_ACCEPT = 0x08;
-  static final int FD_CONNECT = 0x10;
-  static final int FD_CLOSE = 0x20;
-  static final int FD_CONNECT_BIT = 4;
-  static final int FD_CLOSE_BIT = 5;
-  static final int FD_MAX_EVENTS = 10;
   /** The events that have an error code ({@code iErrorCode[FD_*_BIT]}). */
   private static final int WITH_CODE = FD_CONNECT | FD_CLOSE;
 
@@ -226,7 +226,10 @@ final class Readiness {
     notify(signal);
   }
 
-  /** An accepted socket takes the listener's selection (and its non-blocking mode). */
+  /**
+   * An accepted socket takes the listener's selection (and its non-blocking mode); with a
+   * selection, the socket is watched from now on, so events already true are recorded at once.
+   */
   void inherit(Readiness listener) {
     NioEvent e;
     int m;
@@ -238,6 +241,7 @@ final class Readiness {
     }
     if (m != 0) {
       select(e, m);
+      watch();
     } else {
       nonBlocking = nb;
     }

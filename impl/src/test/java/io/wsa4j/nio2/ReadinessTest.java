@@ -13,17 +13,17 @@ import org.junit.jupiter.api.Test;
  * recorded once per arming, re-enabled by the calls the Microsoft pages name, level-triggered.
  */
 class ReadinessTest {
-  private static final int READ = Readiness.FD_READ;
-  private static final int WRITE = Readiness.FD_WRITE;
-  private static final int ACCEPT = Readiness.FD_ACCEPT;
-  private static final int CONNECT = Readiness.FD_CONNECT;
-  private static final int CLOSE = Readiness.FD_CLOSE;
+  private static final int READ = io.wsa4j.Winsock.FD_READ;
+  private static final int WRITE = io.wsa4j.Winsock.FD_WRITE;
+  private static final int ACCEPT = io.wsa4j.Winsock.FD_ACCEPT;
+  private static final int CONNECT = io.wsa4j.Winsock.FD_CONNECT;
+  private static final int CLOSE = io.wsa4j.Winsock.FD_CLOSE;
   private static final int ALL = READ | WRITE | ACCEPT | CONNECT | CLOSE;
 
   private final AtomicInteger watches = new AtomicInteger();
   private final Readiness r = new Readiness(watches::incrementAndGet);
   private final NioEvent event = new NioEvent(null);
-  private final int[] codes = new int[Readiness.FD_MAX_EVENTS];
+  private final int[] codes = new int[io.wsa4j.Winsock.FD_MAX_EVENTS];
 
   private int take() {
     return r.takeRecord(event, codes);
@@ -81,8 +81,8 @@ class ReadinessTest {
     r.ended(10054);
     r.ended(0);
     assertEquals(CONNECT | CLOSE, take());
-    assertEquals(10061, codes[Readiness.FD_CONNECT_BIT]);
-    assertEquals(10054, codes[Readiness.FD_CLOSE_BIT], "the first end counts");
+    assertEquals(10061, codes[io.wsa4j.Winsock.FD_CONNECT_BIT]);
+    assertEquals(10054, codes[io.wsa4j.Winsock.FD_CLOSE_BIT], "the first end counts");
     r.reenable(READ);
     assertEquals(0, take());
     assertEquals(10054, r.closeCode());
