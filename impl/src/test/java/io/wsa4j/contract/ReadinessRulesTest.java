@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsa4j.Wsa;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaFdSet;
@@ -34,13 +35,13 @@ import org.junit.jupiter.api.Timeout;
  * WSAEnumNetworkEvents, select and WSAPoll, as a user of the calls sees them.
  */
 @Timeout(60)
-class ReadinessRulesTest extends ContractSupport {
+class ReadinessRulesTest extends WsaFixture {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private final WsaNetworkEvents events = new WsaNetworkEvents();
 
   private Conn nonBlocking() throws IOException {
     Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
-    assertEquals(0, wsa.ioctlsocket(c.s(), FIONBIO, new int[] {1}), ContractSupport::lastErrorName);
+    assertEquals(0, wsa.ioctlsocket(c.s(), FIONBIO, new int[] {1}), WsaFixture::lastErrorName);
     return c;
   }
 
@@ -59,7 +60,7 @@ class ReadinessRulesTest extends ContractSupport {
     while (got < n) {
       int r = wsa.recv(s, all, got, n - got, 0);
       if (r == SOCKET_ERROR) {
-        assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), ContractSupport::lastErrorName);
+        assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), WsaFixture::lastErrorName);
         awaitReadable(s);
       } else {
         assertTrue(r > 0, "end of stream after " + got + " of " + n + " bytes");
@@ -83,7 +84,7 @@ class ReadinessRulesTest extends ContractSupport {
   }
 
   private int enumEvents(WsaSocket s, WsaEvent e) {
-    assertEquals(0, wsa.enumNetworkEvents(s, e, events), ContractSupport::lastErrorName);
+    assertEquals(0, wsa.enumNetworkEvents(s, e, events), WsaFixture::lastErrorName);
     return events.networkEvents();
   }
 
@@ -111,7 +112,7 @@ class ReadinessRulesTest extends ContractSupport {
     byte[] buf = new byte[16];
     assertEquals(SOCKET_ERROR, wsa.recv(c.s(), buf, 0, buf.length, 0));
     assertEquals(WSAEWOULDBLOCK, Wsa.getLastError());
-    c.peer().send("hello".getBytes(), Pacing.BULK);
+    c.peerSend("hello".getBytes(), Pacing.BULK);
     assertArrayEquals("hello".getBytes(), recvAll(c.s(), 5));
   }
 
@@ -126,7 +127,7 @@ class ReadinessRulesTest extends ContractSupport {
     WsaOverlapped ov = token();
     assertEquals(SOCKET_ERROR, wsa.recv(c.s(), one, 1, null, new int[1], ov, null));
     assertEquals(WSA_IO_PENDING, Wsa.getLastError());
-    c.peer().send("abc".getBytes(), Pacing.BULK);
+    c.peerSend("abc".getBytes(), Pacing.BULK);
     awaitSignaled(ov.event());
     assertEquals(3, ov.internalHigh());
   }
@@ -143,7 +144,7 @@ class ReadinessRulesTest extends ContractSupport {
       rnd.nextBytes(piece);
       int n = wsa.send(c.s(), piece, 0, piece.length, 0);
       if (n == SOCKET_ERROR) {
-        assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), ContractSupport::lastErrorName);
+        assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), WsaFixture::lastErrorName);
         break;
       }
       assertEquals(piece.length, n, "never a partial count");
@@ -151,13 +152,13 @@ class ReadinessRulesTest extends ContractSupport {
       assertTrue(++calls < 100_000, "the send buffer never filled");
     }
     byte[] expected = sent.toByteArray();
-    assertArrayEquals(expected, c.peer().read(expected.length));
+    assertArrayEquals(expected, c.peerReadBytes(expected.length));
     WsaFdSet w = new WsaFdSet();
     w.set(c.s());
     assertEquals(1, wsa.select(0, null, w, null, new WsaTimeval(WAIT_MS / 1000, 0)),
         "writable again once the peer read");
     assertEquals(4, wsa.send(c.s(), "more".getBytes(), 0, 4, 0));
-    assertArrayEquals("more".getBytes(), c.peer().read(4));
+    assertArrayEquals("more".getBytes(), c.peerReadBytes(4));
   }
 
   @Test
@@ -172,7 +173,7 @@ class ReadinessRulesTest extends ContractSupport {
       awaitReadable(l);
       SocketAddress[] remote = new SocketAddress[1];
       WsaSocket s = wsa.accept(l, remote);
-      assertNotEquals(WsaSocket.INVALID_SOCKET, s, ContractSupport::lastErrorName);
+      assertNotEquals(WsaSocket.INVALID_SOCKET, s, WsaFixture::lastErrorName);
       assertEquals(peer.getLocalSocketAddress(), remote[0]);
       assertEquals(SOCKET_ERROR, wsa.recv(s, new byte[1], 0, 1, 0), "inherits non-blocking");
       assertEquals(WSAEWOULDBLOCK, Wsa.getLastError());
@@ -232,7 +233,7 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 28: while eventSelect is active, FIONBIO 0 fails with WSAEINVAL")
   void blockingRefusedWhileSelected() throws Exception {
     Conn c = connect();
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(c.s(), e, FD_READ));
     assertEquals(SOCKET_ERROR, wsa.ioctlsocket(c.s(), FIONBIO, new int[] {0}));
     assertEquals(WSAEINVAL, Wsa.getLastError());
@@ -249,7 +250,7 @@ class ReadinessRulesTest extends ContractSupport {
     int[] n = {SENTINEL};
     assertEquals(0, wsa.ioctlsocket(c.s(), FIONREAD, n));
     assertEquals(0, n[0]);
-    c.peer().send(new byte[100], Pacing.BULK);
+    c.peerSend(new byte[100], Pacing.BULK);
     awaitReadable(c.s());
     assertEquals(0, wsa.ioctlsocket(c.s(), FIONREAD, n));
     assertEquals(100, n[0]);
@@ -267,7 +268,7 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 30: eventSelect makes the socket non-blocking and records FD_WRITE at once on a connected socket")
   void selectRecordsWritableAtOnce() throws Exception {
     Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(c.s(), e, FD_READ | FD_WRITE | FD_CLOSE));
     assertEquals(FD_WRITE, awaitEvents(c.s(), e));
     assertFalse(e.isSignaled(), "enumNetworkEvents reset the event");
@@ -279,11 +280,11 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 30: FD_READ is recorded when data arrives, not again until a recv, and at once after a recv that leaves data")
   void readLevelTriggered() throws Exception {
     Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(c.s(), e, FD_READ));
-    c.peer().send(new byte[10], Pacing.BULK);
+    c.peerSend(new byte[10], Pacing.BULK);
     assertEquals(FD_READ, awaitEvents(c.s(), e));
-    c.peer().send(new byte[10], Pacing.BULK);
+    c.peerSend(new byte[10], Pacing.BULK);
     assertEquals(WSA_WAIT_TIMEOUT, wsa.waitForMultipleEvents(1, new WsaEvent[] {e}, false,
         NEGATIVE_WINDOW_MS, false), "no FD_READ again without a recv");
     assertEquals(4, wsa.recv(c.s(), new byte[4], 0, 4, 0));
@@ -307,13 +308,13 @@ class ReadinessRulesTest extends ContractSupport {
   void closeCodes() throws Exception {
     Conn graceful = connect(Connector.LIBRARY_CONNECTS, false, 0);
     Conn reset = connect(Connector.LIBRARY_CONNECTS, false, 0);
-    WsaEvent e1 = newEvent();
-    WsaEvent e2 = newEvent();
+    WsaEvent e1 = event();
+    WsaEvent e2 = event();
     assertEquals(0, wsa.eventSelect(graceful.s(), e1, FD_READ | FD_CLOSE));
     assertEquals(0, wsa.eventSelect(reset.s(), e2, FD_READ | FD_CLOSE));
-    graceful.peer().send("bye".getBytes(), Pacing.BULK);
-    graceful.peer().socket.shutdownOutput();
-    reset.peer().reset();
+    graceful.peerSend("bye".getBytes(), Pacing.BULK);
+    graceful.peer().shutdownOutput();
+    reset.resetPeer();
     int seen = 0;
     int got = 0;
     while ((seen & FD_CLOSE) == 0) {
@@ -338,7 +339,7 @@ class ReadinessRulesTest extends ContractSupport {
   void connectEvents() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
       WsaSocket s = newSocket(0);
-      WsaEvent e = newEvent();
+      WsaEvent e = event();
       assertEquals(0, wsa.eventSelect(s, e, FD_CONNECT | FD_WRITE));
       assertEquals(SOCKET_ERROR, wsa.connect(s, server.getLocalSocketAddress()));
       assertEquals(WSAEWOULDBLOCK, Wsa.getLastError());
@@ -350,7 +351,7 @@ class ReadinessRulesTest extends ContractSupport {
       dead = gone.getLocalSocketAddress();
     }
     WsaSocket s = newSocket(0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(s, e, FD_CONNECT | FD_WRITE));
     assertEquals(SOCKET_ERROR, wsa.connect(s, dead));
     assertEquals(FD_CONNECT, awaitRecorded(s, e, FD_CONNECT));
@@ -361,18 +362,18 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 30: FD_ACCEPT while connections wait, again after an accept that leaves one; the accepted socket inherits the selection")
   void acceptEventsAndInheritance() throws Exception {
     WsaSocket l = listener(0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(l, e, FD_ACCEPT | FD_WRITE));
     try (Socket p1 = new Socket(); Socket p2 = new Socket()) {
       p1.connect(address(l));
       p2.connect(address(l));
       assertEquals(FD_ACCEPT, awaitRecorded(l, e, FD_ACCEPT));
       WsaSocket a1 = wsa.accept(l, null);
-      assertNotEquals(WsaSocket.INVALID_SOCKET, a1, ContractSupport::lastErrorName);
+      assertNotEquals(WsaSocket.INVALID_SOCKET, a1, WsaFixture::lastErrorName);
       // the second connection may reach the listener a little later: FD_ACCEPT comes then
       assertEquals(FD_ACCEPT, awaitRecorded(l, e, FD_ACCEPT) & FD_ACCEPT);
       WsaSocket a2 = wsa.accept(l, null);
-      assertNotEquals(WsaSocket.INVALID_SOCKET, a2, ContractSupport::lastErrorName);
+      assertNotEquals(WsaSocket.INVALID_SOCKET, a2, WsaFixture::lastErrorName);
       // e is shared: an enumeration of l may have reset it, but a1's own record holds FD_WRITE
       assertEquals(FD_WRITE, enumEvents(a1, null), "a1 inherited the selection: FD_WRITE");
       assertEquals(SOCKET_ERROR, wsa.ioctlsocket(a2, FIONBIO, new int[] {0}),
@@ -384,7 +385,7 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 30: FD_WRITE comes again after a send failed with WSAEWOULDBLOCK, once there is room")
   void writeAfterWouldBlock() throws Exception {
     Conn c = connect(Connector.LIBRARY_CONNECTS, true, 0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(c.s(), e, FD_WRITE));
     assertEquals(FD_WRITE, awaitEvents(c.s(), e));
     byte[] piece = new byte[8 * 1024];
@@ -396,7 +397,7 @@ class ReadinessRulesTest extends ContractSupport {
     int total = (int) sent;
     CompletableFuture<byte[]> drain = CompletableFuture.supplyAsync(() -> {
       try {
-        return c.peer().read(total);
+        return c.peerReadBytes(total);
       } catch (IOException ex) {
         throw new IllegalStateException(ex);
       }
@@ -411,7 +412,7 @@ class ReadinessRulesTest extends ContractSupport {
   @DisplayName("rule 31: enumNetworkEvents clears the record and resets the event it is given; with null it leaves the event")
   void enumClearsAndResets() throws Exception {
     Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     assertEquals(0, wsa.eventSelect(c.s(), e, FD_WRITE));
     awaitSignaled(e);
     assertEquals(FD_WRITE, enumEvents(c.s(), null));
@@ -427,7 +428,7 @@ class ReadinessRulesTest extends ContractSupport {
   void selectTrimsSets() throws Exception {
     Conn quiet = nonBlocking();
     Conn talking = nonBlocking();
-    talking.peer().send("x".getBytes(), Pacing.BULK);
+    talking.peerSend("x".getBytes(), Pacing.BULK);
     awaitReadable(talking.s()); // select returns as soon as one is ready: let both be
     WsaFdSet r = new WsaFdSet();
     WsaFdSet w = new WsaFdSet();
@@ -451,7 +452,7 @@ class ReadinessRulesTest extends ContractSupport {
     Conn ended = nonBlocking();
     Conn reset = nonBlocking();
     ended.peer().close();
-    reset.peer().reset();
+    reset.resetPeer();
     awaitReadable(ended.s());
     awaitReadable(reset.s());
     assertEquals(0, wsa.recv(ended.s(), new byte[1], 0, 1, 0));
@@ -525,7 +526,7 @@ class ReadinessRulesTest extends ContractSupport {
     fds[0].events(POLLRDNORM | POLLWRNORM);
     assertEquals(1, wsa.poll(fds, 1, WAIT_MS));
     assertEquals(POLLWRNORM, fds[0].revents());
-    c.peer().send("x".getBytes(), Pacing.BULK);
+    c.peerSend("x".getBytes(), Pacing.BULK);
     awaitReadable(c.s());
     assertEquals(1, wsa.poll(fds, 1, WAIT_MS));
     assertEquals(POLLRDNORM | POLLWRNORM, fds[0].revents());
@@ -572,7 +573,7 @@ class ReadinessRulesTest extends ContractSupport {
     WsaSocket fresh = newSocket(0);
     WsaSocket closed = newSocket(0);
     wsa.closesocket(closed);
-    WsaEvent gone = newEvent();
+    WsaEvent gone = event();
     wsa.closeEvent(gone);
     byte[] b = new byte[4];
     expect(WSAENOTSOCK, wsa.ioctlsocket(closed, FIONBIO, new int[1]));
@@ -592,10 +593,10 @@ class ReadinessRulesTest extends ContractSupport {
     expect(WSAEOPNOTSUPP, wsa.recv(c.s(), b, 0, 4, MSG_OOB));
     expect(WSAEOPNOTSUPP, wsa.recv(c.s(), b, 0, 4, MSG_WAITALL));
     expect(WSAENOTCONN, wsa.recv(fresh, b, 0, 4, 0));
-    expect(WSAENOTSOCK, wsa.eventSelect(closed, newEvent(), FD_READ));
+    expect(WSAENOTSOCK, wsa.eventSelect(closed, event(), FD_READ));
     expect(WSAEINVAL, wsa.eventSelect(c.s(), gone, FD_READ));
     expect(WSAEINVAL, wsa.eventSelect(c.s(), null, FD_READ));
-    expect(WSAEINVAL, wsa.eventSelect(c.s(), newEvent(), 1 << 12));
+    expect(WSAEINVAL, wsa.eventSelect(c.s(), event(), 1 << 12));
     expect(WSAENOTSOCK, wsa.enumNetworkEvents(closed, null, events));
     expect(WSAEFAULT, wsa.enumNetworkEvents(c.s(), null, null));
     expect(WSAEINVAL, wsa.enumNetworkEvents(c.s(), gone, events));

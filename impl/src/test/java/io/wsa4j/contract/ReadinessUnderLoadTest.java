@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.wsa4j.Wsa;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaSocket;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * made again stalls the run (the wait times out and the test fails naming what is missing).
  */
 @Timeout(180)
-class ReadinessUnderLoadTest extends ContractSupport {
+class ReadinessUnderLoadTest extends WsaFixture {
   private static final int CONNECTIONS = 1_000;
   private static final int WRITERS = 4;
   private static final int MAX_BYTES = 24 * 1024;
@@ -70,12 +71,12 @@ class ReadinessUnderLoadTest extends ContractSupport {
       for (int i = 0; i < CONNECTIONS; i++) {
         WsaSocket s = newSocket(0);
         assertEquals(0, wsa.connect(s, server.getLocalSocketAddress()),
-            ContractSupport::lastErrorName);
+            WsaFixture::lastErrorName);
         Socket peer = track(server.accept());
         conns.add(new Conn(s, peer, rnd.nextLong(), 1 + rnd.nextInt(MAX_BYTES)));
       }
     }
-    WsaEvent e = newEvent();
+    WsaEvent e = event();
     for (Conn c : conns) {
       assertEquals(0, wsa.eventSelect(c.s, e, FD_READ | FD_CLOSE));
     }
@@ -152,7 +153,7 @@ class ReadinessUnderLoadTest extends ContractSupport {
         if (c.closes > 0) {
           continue;
         }
-        assertEquals(0, wsa.enumNetworkEvents(c.s, null, ne), ContractSupport::lastErrorName);
+        assertEquals(0, wsa.enumNetworkEvents(c.s, null, ne), WsaFixture::lastErrorName);
         int events = ne.networkEvents();
         if ((events & FD_READ) != 0) {
           receive(c, buf, 1 + rnd.nextInt(buf.length));
@@ -172,7 +173,7 @@ class ReadinessUnderLoadTest extends ContractSupport {
   private int receive(Conn c, byte[] buf, int len) {
     int n = wsa.recv(c.s, buf, 0, len, 0);
     if (n == SOCKET_ERROR) {
-      assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), ContractSupport::lastErrorName);
+      assertEquals(WSAEWOULDBLOCK, Wsa.getLastError(), WsaFixture::lastErrorName);
       return -1;
     }
     c.received.update(buf, 0, n);
