@@ -50,6 +50,9 @@ final class Completions {
       LockSupport.unpark(blocked);
     } else if (op.detached || token == null) {
       op.recycle();
+    } else if (token instanceof InternalToken) {
+      op.recycle(); // the library's own op (readiness models): it alone is told
+      ((InternalToken) token).completed(status, bytes);
     } else {
       // rule 25: a success seen while its call still runs makes that call return 0
       boolean inline = status == 0 && op.caller != null && op.caller.claimInline(token);

@@ -21,6 +21,8 @@ import io.wsa4j.WsaTimeval;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +73,7 @@ final class Nio2Wsa implements Wsa {
   private final EventCalls eventCalls = new EventCalls(this, args);
   private final PortCalls ports = new PortCalls(this);
   private final ExtensionCalls extensions = new ExtensionCalls(this, args);
-  private final ReadinessCalls readiness = new ReadinessCalls(args);
+  private final ReadinessCalls readiness = new ReadinessCalls(this, args);
   private final DatagramCalls datagrams = new DatagramCalls(args);
 
   Nio2Wsa(WsaConfig config, String providerName) {
@@ -147,9 +149,16 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public WsaStats stats() {
+    // Under the monitor only the totals and the live set are copied: no socket's lock is taken
+    // there, so a closesocket (forget) never waits behind a snapshot that visits thousands of
+    // queues. A socket in the copy folds its counters into totals copied before: counted once.
+    Stats.Totals totals;
+    List<NioSocket> live;
     synchronized (stats) {
-      return stats.snapshot(sockets, sockets.size(), ports.open());
+      totals = stats.totals();
+      live = new ArrayList<>(sockets);
     }
+    return stats.snapshot(totals, live, ports.open());
   }
 
   @Override

@@ -1,7 +1,11 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.WSAENOBUFS;
+import static io.wsa4j.Winsock.WSAENOTSOCK;
 import static io.wsa4j.Winsock.WSAESHUTDOWN;
+import static io.wsa4j.Winsock.WSAEWOULDBLOCK;
+
+import io.wsa4j.WsaBuf;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -48,6 +52,12 @@ final class RecvQueue extends OpQueue {
    * or resized).
    */
   private int zeroByteCapacity = StagingPool.SMALLEST;
+  /**
+   * The readiness models watch this socket ({@link Readiness}): while no receive is posted, a
+   * staging read stays in flight as for a zero-byte receive, so that arriving data, an end of
+   * stream or a reset is known (and pushed) without a receive asking.
+   */
+  private volatile boolean watched;
 
   private final CompletionHandler<Integer, Void> readHandler = new CompletionHandler<>() {
     @Override
@@ -98,14 +108,16 @@ final class RecvQueue extends OpQueue {
   @Override
   Object nextIo() {
     deliver();
-    if (busy || closed || head == null || eofHeld) {
+    publishLevels();
+    if (busy || closed || eofHeld || (head == null && !probeWanted())) {
       return null;
     }
     // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
     busy = true;
-    int capacity = stagingCapacity(head.remaining);
+    long wanted = head == null ? 0 : head.remaining;
+    int capacity = stagingCapacity(wanted);
     if (staging == null || staging.capacity() < capacity
-        || (head.remaining == 0 && staging.capacity() > capacity)) {
+        || (wanted == 0 && staging.capacity() > capacity)) {
       ByteBuffer pooled = pool.poll(capacity);
       if (pooled == null) {
         return capacity; // allocated outside this lock, in start()
@@ -133,6 +145,90 @@ final class RecvQueue extends OpQueue {
     }
   }
 
+  boolean isWatched() {
+    return watched;
+  }
+
+  /** Starts keeping the readiness levels current (see {@link #watched}). */
+  void watch() {
+    synchronized (this) {
+      watched = true;
+    }
+    pump();
+  }
+
+  /** A probe read is wanted: watched, nothing staged, the stream still open. Under the lock. */
+  private boolean probeWanted() {
+    return watched && !staged && !eof && error == 0 && socket.connectionError() == 0;
+  }
+
+  /** Tells the readiness models what a receive would find now. Under the lock. */
+  private void publishLevels() {
+    if (!watched) {
+      return;
+    }
+    Readiness r = socket.readiness;
+    r.readable(head == null && staged);
+    if (head == null && !staged && !eofHeld) {
+      int code = error != 0 ? error : socket.connectionError();
+      if (code != 0 || eof) {
+        r.ended(code);
+      }
+    }
+  }
+
+  /** FIONREAD: the bytes a receive returns now (those staged, when no receive is posted). */
+  synchronized int readableNow() {
+    return head == null && staged ? staging.remaining() : 0;
+  }
+
+  /**
+   * A receive that never waits (rule 28): the staged bytes, when no posted receive is ahead.
+   * Copies into {@code dst} (from {@code off}, at most {@code len}) or, when {@code dst} is null,
+   * into the regions of {@code bufs} (their positions unchanged). The caller then calls
+   * {@link #pump()}, which fetches more and publishes the new levels.
+   *
+   * @return the bytes copied (0 at end of stream), or minus the Winsock code:
+   *     {@code WSAEWOULDBLOCK} while nothing is here
+   */
+  synchronized int receiveNow(byte[] dst, int off, int len, WsaBuf[] bufs, int count,
+      boolean peek) {
+    if (closed) {
+      return -WSAENOTSOCK;
+    }
+    if (shutdown) {
+      return -WSAESHUTDOWN;
+    }
+    if (head != null || eofHeld) {
+      return -WSAEWOULDBLOCK; // posted receives are served first
+    }
+    if (!staged) {
+      int code = error != 0 ? error : socket.connectionError();
+      return code != 0 ? -code : eof ? 0 : -WSAEWOULDBLOCK;
+    }
+    int mark = staging.position();
+    int copied = 0;
+    if (dst != null) {
+      copied = Math.min(len, staging.remaining());
+      staging.get(dst, off, copied);
+    } else {
+      for (int i = 0; i < count && staging.hasRemaining(); i++) {
+        ByteBuffer b = bufs[i].buf();
+        int n = Math.min(bufs[i].len(), staging.remaining());
+        b.put(b.position(), staging, staging.position(), n);
+        staging.position(staging.position() + n);
+        copied += n;
+      }
+    }
+    if (peek) {
+      staging.position(mark);
+    } else {
+      staged = staging.hasRemaining();
+      bytes += copied;
+    }
+    return copied;
+  }
+
   /**
    * Allocates a staging buffer no pool had, outside the lock. If direct memory has run out, the
    * receive that needed it fails with {@code WSAENOBUFS}; nothing throws.
@@ -144,15 +240,18 @@ final class RecvQueue extends OpQueue {
     Object io;
     synchronized (this) {
       busy = false;
-      if (!closed) {
-        if (fresh != null) {
-          swapStaging(fresh);
-          fresh = null;
-        } else if (head != null) {
-          finishHead(WSAENOBUFS);
-        }
+      if (closed) {
+        io = null;
+      } else if (fresh != null) {
+        swapStaging(fresh);
+        fresh = null;
+        io = nextIo();
+      } else if (head != null) {
+        finishHead(WSAENOBUFS); // each failure takes one receive: this ends
+        io = nextIo();
+      } else {
+        io = null; // a readiness probe: it is tried again with the next receive or watch
       }
-      io = nextIo();
     }
     if (fresh != null) {
       pool.give(fresh); // closed meanwhile

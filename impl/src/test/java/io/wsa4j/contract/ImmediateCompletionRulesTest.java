@@ -13,9 +13,8 @@ import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ContractSupport.RoutineLog;
+import io.wsa4j.testkit.WsaFixture;
 import java.io.OutputStream;
-import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * already staged needs no I/O: both must finish during the call on every path.
  */
 @Timeout(60)
-class ImmediateCompletionRulesTest extends PortSupport {
+class ImmediateCompletionRulesTest extends WsaFixture {
   private static final long KEY = 0x25;
 
   /** What a finished-during-the-call recv or send returned. */
@@ -66,11 +65,11 @@ class ImmediateCompletionRulesTest extends PortSupport {
    */
   private byte[] stage(Conn c, int staged) throws Exception {
     WsaOverlapped first = new WsaOverlapped();
-    startPendingRecv(c.lib(), first, WsaBuf.allocate(1));
+    startPendingRecv(c.s(), first, WsaBuf.allocate(1));
     byte[] data = randomBytes(1 + staged);
     c.peer().getOutputStream().write(data); // one write, TCP_NODELAY: one segment
     int[] n = new int[1];
-    assertTrue(wsa.getOverlappedResult(c.lib(), first, n, true, new int[1]), lastError());
+    assertTrue(wsa.getOverlappedResult(c.s(), first, n, true, new int[1]), lastError());
     assertEquals(1, n[0]);
     byte[] rest = new byte[staged];
     System.arraycopy(data, 1, rest, 0, staged);
@@ -78,30 +77,30 @@ class ImmediateCompletionRulesTest extends PortSupport {
   }
 
   @ParameterizedTest(name = "rule 25: a send the kernel takes whole returns 0 with its count and still signals its event [{0}]")
-  @EnumSource(ContractSupport.BufKind.class)
-  void sendFinishesDuringCallWithEvent(ContractSupport.BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+  @EnumSource(BufKind.class)
+  void sendFinishesDuringCallWithEvent(BufKind kind) throws Exception {
+    Conn c = connect();
     WsaEvent e = wsa.createEvent();
     WsaOverlapped ov = new WsaOverlapped(e);
     byte[] data = randomBytes(100);
-    Call call = send(c.lib(), ov, null, kind.holding(data));
+    Call call = send(c.s(), ov, null, kind.holding(data));
     assertImmediate(call, 100, ov, "send");
     assertTrue(e.isSignaled(), "the event is signaled as for a later completion");
     int[] n = new int[1];
-    assertTrue(wsa.getOverlappedResult(c.lib(), ov, n, false, new int[1]), lastError());
+    assertTrue(wsa.getOverlappedResult(c.s(), ov, n, false, new int[1]), lastError());
     assertEquals(100, n[0]);
     assertArrayEquals(data, readFully(c.peer().getInputStream(), 100));
   }
 
   @ParameterizedTest(name = "rule 25: a receive whose data is already staged returns 0 with its count [{0}]")
-  @EnumSource(ContractSupport.BufKind.class)
-  void stagedRecvFinishesDuringCall(ContractSupport.BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+  @EnumSource(BufKind.class)
+  void stagedRecvFinishesDuringCall(BufKind kind) throws Exception {
+    Conn c = connect();
     byte[] staged = stage(c, 40);
     WsaEvent e = wsa.createEvent();
     WsaOverlapped ov = new WsaOverlapped(e);
     WsaBuf buf = kind.make(64);
-    Call call = recv(c.lib(), ov, null, buf);
+    Call call = recv(c.s(), ov, null, buf);
     assertImmediate(call, 40, ov, "recv");
     assertTrue(e.isSignaled(), "the event is signaled");
     byte[] got = new byte[40];
@@ -113,10 +112,10 @@ class ImmediateCompletionRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 25: a send that finishes during the call still queues its routine, run once in the next alertable wait")
   void immediateSendQueuesRoutine() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     RoutineLog log = new RoutineLog();
     WsaOverlapped ov = new WsaOverlapped();
-    Call call = send(c.lib(), ov, log, WsaBuf.wrap(new byte[10]));
+    Call call = send(c.s(), ov, log, WsaBuf.wrap(new byte[10]));
     assertImmediate(call, 10, ov, "send");
     assertEquals(0, log.count(), "the routine runs only in an alertable wait, not in the call");
     assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx(WAIT_MS, true));
@@ -129,14 +128,14 @@ class ImmediateCompletionRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 25: without skip mode, an operation that finished during the call still posts its packet")
   void immediateOpsPostWithoutSkipMode() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] staged = stage(c, 8);
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
+    associate(c.s(), port, KEY);
     WsaOverlapped sent = new WsaOverlapped();
-    assertImmediate(send(c.lib(), sent, null, WsaBuf.wrap(new byte[5])), 5, sent, "send");
+    assertImmediate(send(c.s(), sent, null, WsaBuf.wrap(new byte[5])), 5, sent, "send");
     WsaOverlapped got = new WsaOverlapped();
-    assertImmediate(recv(c.lib(), got, null, WsaBuf.allocate(8)), 8, got, "recv");
+    assertImmediate(recv(c.s(), got, null, WsaBuf.allocate(8)), 8, got, "recv");
     assertEquals(5, assertSuccessPacket(awaitPacket(port), KEY, sent));
     assertEquals(8, assertSuccessPacket(awaitPacket(port), KEY, got));
     assertNoPacket(port);
@@ -146,37 +145,37 @@ class ImmediateCompletionRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 26: skip-on-success: an operation that returned 0 posts no packet; one that returned WSA_IO_PENDING posts as before")
   void skipOnSuccessDropsOnlyImmediatePackets() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
-    assertTrue(wsa.setFileCompletionNotificationModes(c.lib(),
+    associate(c.s(), port, KEY);
+    assertTrue(wsa.setFileCompletionNotificationModes(c.s(),
         FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE), lastError());
     WsaEvent e = wsa.createEvent();
     WsaOverlapped sent = new WsaOverlapped(e);
-    assertImmediate(send(c.lib(), sent, null, WsaBuf.wrap(new byte[5])), 5, sent, "send");
+    assertImmediate(send(c.s(), sent, null, WsaBuf.wrap(new byte[5])), 5, sent, "send");
     assertTrue(e.isSignaled(), "FILE_SKIP_SET_EVENT_ON_HANDLE: the token's own event still signals");
     assertNoPacket(port);
 
     WsaOverlapped pending = new WsaOverlapped();
-    startPendingRecv(c.lib(), pending, WsaBuf.allocate(4));
+    startPendingRecv(c.s(), pending, WsaBuf.allocate(4));
     c.peer().getOutputStream().write(new byte[] {1, 2, 3});
     assertEquals(3, assertSuccessPacket(awaitPacket(port), KEY, pending));
 
     // the modes cannot be cleared: 0 is accepted and changes nothing
-    assertTrue(wsa.setFileCompletionNotificationModes(c.lib(), 0), lastError());
+    assertTrue(wsa.setFileCompletionNotificationModes(c.s(), 0), lastError());
     WsaOverlapped again = new WsaOverlapped();
-    assertImmediate(send(c.lib(), again, null, WsaBuf.wrap(new byte[2])), 2, again, "send");
+    assertImmediate(send(c.s(), again, null, WsaBuf.wrap(new byte[2])), 2, again, "send");
     assertNoPacket(port);
   }
 
   @Test
   @DisplayName("rule 26: unknown flags → false + ERROR_INVALID_PARAMETER; a bad socket → WSAENOTSOCK")
   void notificationModesArguments() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     Wsa.setLastError(0);
-    assertFalse(wsa.setFileCompletionNotificationModes(c.lib(), 0x4));
+    assertFalse(wsa.setFileCompletionNotificationModes(c.s(), 0x4));
     assertEquals(ERROR_INVALID_PARAMETER, Wsa.getLastError());
-    assertFalse(wsa.setFileCompletionNotificationModes(c.lib(),
+    assertFalse(wsa.setFileCompletionNotificationModes(c.s(),
         FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | 0x100));
     assertEquals(ERROR_INVALID_PARAMETER, Wsa.getLastError());
     assertFalse(wsa.setFileCompletionNotificationModes(null, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
@@ -186,35 +185,35 @@ class ImmediateCompletionRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 25: getOverlappedResult(wait=false) reports an immediate completion at once")
   void getOverlappedResultAfterImmediate() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     stage(c, 3);
     WsaOverlapped ov = new WsaOverlapped();
-    assertImmediate(recv(c.lib(), ov, null, WsaBuf.allocate(16)), 3, ov, "recv");
+    assertImmediate(recv(c.s(), ov, null, WsaBuf.allocate(16)), 3, ov, "recv");
     int[] n = {COUNT_SENTINEL};
-    assertTrue(wsa.getOverlappedResult(c.lib(), ov, n, false, new int[1]), lastError());
+    assertTrue(wsa.getOverlappedResult(c.s(), ov, n, false, new int[1]), lastError());
     assertEquals(3, n[0]);
   }
 
   @Test
   @DisplayName("rule 27: cancelIo aborts the calling thread's operations on the socket only, and returns true even with none")
   void cancelIoIsPerThread() throws Exception {
-    Conn c = connectToJdk();
-    assertTrue(wsa.cancelIo(c.lib()), "no operation pending: still true");
+    Conn c = connect();
+    assertTrue(wsa.cancelIo(c.s()), "no operation pending: still true");
     WsaOverlapped mine = new WsaOverlapped();
-    startPendingRecv(c.lib(), mine, WsaBuf.allocate(4));
+    startPendingRecv(c.s(), mine, WsaBuf.allocate(4));
     WsaOverlapped theirs = new WsaOverlapped();
-    FutureTask<Integer> other = inBackground("other-thread", () -> {
-      startPendingRecv(c.lib(), theirs, WsaBuf.allocate(4));
+    Background<Integer> other = fork("other-thread", () -> {
+      startPendingRecv(c.s(), theirs, WsaBuf.allocate(4));
       return 0;
     });
-    result(other);
-    assertTrue(wsa.cancelIo(c.lib()), lastError());
+    other.get();
+    assertTrue(wsa.cancelIo(c.s()), lastError());
     int[] n = new int[1];
-    assertFalse(wsa.getOverlappedResult(c.lib(), mine, n, true, null));
+    assertFalse(wsa.getOverlappedResult(c.s(), mine, n, true, null));
     assertEquals(WSA_OPERATION_ABORTED, Wsa.getLastError(), "this thread's receive aborts");
     assertEquals(STATUS_PENDING, theirs.internal(), "the other thread's receive is untouched");
     c.peer().getOutputStream().write(new byte[] {9});
-    assertTrue(wsa.getOverlappedResult(c.lib(), theirs, n, true, new int[1]), lastError());
+    assertTrue(wsa.getOverlappedResult(c.s(), theirs, n, true, new int[1]), lastError());
     assertEquals(1, n[0]);
   }
 
@@ -223,17 +222,17 @@ class ImmediateCompletionRulesTest extends PortSupport {
   void tinyWritesIntoManyReceives() throws Exception {
     int total = 100_000;
     int posted = 64;
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
+    associate(c.s(), port, KEY);
     WsaOverlapped[] ovs = new WsaOverlapped[posted];
     WsaBuf[] bufs = new WsaBuf[posted];
     for (int i = 0; i < posted; i++) {
       ovs[i] = new WsaOverlapped().attach(i);
       bufs[i] = WsaBuf.allocate(1);
-      startRecv(c.lib(), ovs[i], bufs[i]);
+      startRecv(c.s(), ovs[i], null, bufs[i]);
     }
-    FutureTask<Void> peer = inBackground("tiny-writer", () -> {
+    Background<Void> peer = fork("tiny-writer", () -> {
       OutputStream out = c.peer().getOutputStream();
       for (int i = 0; i < total; i++) {
         out.write(i & 0xff);
@@ -248,10 +247,10 @@ class ImmediateCompletionRulesTest extends PortSupport {
       int i = (Integer) d.overlapped().attachment();
       assertEquals(got & 0xff, bufs[i].buf().get(0) & 0xff, "byte " + got + " out of order");
       if (issued < total) {
-        startRecv(c.lib(), ovs[i], bufs[i]);
+        startRecv(c.s(), ovs[i], null, bufs[i]);
         issued++;
       }
     }
-    result(peer);
+    peer.get();
   }
 }

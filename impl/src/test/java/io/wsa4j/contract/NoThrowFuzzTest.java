@@ -4,6 +4,7 @@ import static io.wsa4j.Winsock.AF_INET;
 import static io.wsa4j.Winsock.FD_READ;
 import static io.wsa4j.Winsock.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS;
 import static io.wsa4j.Winsock.FIONBIO;
+import static io.wsa4j.Winsock.FIONREAD;
 import static io.wsa4j.Winsock.SIO_GET_EXTENSION_FUNCTION_POINTER;
 import static io.wsa4j.Winsock.SO_UPDATE_ACCEPT_CONTEXT;
 import static io.wsa4j.Winsock.TF_REUSE_SOCKET;
@@ -11,6 +12,7 @@ import static io.wsa4j.Winsock.WSAID_ACCEPTEX;
 import static io.wsa4j.Winsock.ERROR_NOT_FOUND;
 import static io.wsa4j.Winsock.IPPROTO_TCP;
 import static io.wsa4j.Winsock.MSG_OOB;
+import static io.wsa4j.Winsock.POLLIN;
 import static io.wsa4j.Winsock.SD_BOTH;
 import static io.wsa4j.Winsock.SD_SEND;
 import static io.wsa4j.Winsock.SOCK_STREAM;
@@ -38,23 +40,26 @@ import static io.wsa4j.Winsock.WSA_INVALID_HANDLE;
 import static io.wsa4j.Winsock.WSA_INVALID_PARAMETER;
 import static io.wsa4j.Winsock.WSA_IO_INCOMPLETE;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
-import static io.wsa4j.contract.ArgsSupport.LOOPBACK;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.isFailureValue;
+import static io.wsa4j.testkit.WsaFixture.LOOPBACK;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.isFailureValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
+import io.wsa4j.WsaFdSet;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaOverlappedEntry;
+import io.wsa4j.WsaPollFd;
 import io.wsa4j.WsaTimeval;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Outcome;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Outcome;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
@@ -87,11 +92,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class NoThrowFuzzTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
   }
 
   @AfterEach
@@ -105,32 +110,32 @@ class NoThrowFuzzTest {
 
   /** Handles and values a probe needs, all made in {@link #wsa} before any probe runs. */
   static final class Env {
-    final ArgsSupport fx;
+    final WsaFixture fx;
     final Wsa wsa;
     final WsaSocket closed;
     final WsaSocket foreign;
     final WsaSocket fresh;
     final WsaSocket bound;
     final WsaSocket listener;
-    final Connection conn;
+    final Conn conn;
     final WsaEvent closedEvent;
     final WsaEvent foreignEvent;
     final WsaEvent live;
     final WsaOverlapped pending = new WsaOverlapped();
     final InetSocketAddress peer;
 
-    Env(ArgsSupport fx, Wsa wsa) throws Exception {
+    Env(WsaFixture fx, Wsa wsa) throws Exception {
       this.fx = fx;
       this.wsa = wsa;
-      closed = fx.socket(wsa);
+      closed = WsaFixture.newSocket(wsa);
       wsa.closesocket(closed);
       foreign = fx.foreignSocket();
-      fresh = fx.socket(wsa);
-      bound = fx.socket(wsa);
-      ArgsSupport.assertOk(wsa.bind(bound, new InetSocketAddress(LOOPBACK, 0)), "bind");
-      listener = fx.socket(wsa);
-      ArgsSupport.assertOk(wsa.bind(listener, new InetSocketAddress(LOOPBACK, 0)), "bind");
-      ArgsSupport.assertOk(wsa.listen(listener, 5), "listen");
+      fresh = WsaFixture.newSocket(wsa);
+      bound = WsaFixture.newSocket(wsa);
+      WsaFixture.assertOk(wsa.bind(bound, new InetSocketAddress(LOOPBACK, 0)), "bind");
+      listener = WsaFixture.newSocket(wsa);
+      WsaFixture.assertOk(wsa.bind(listener, new InetSocketAddress(LOOPBACK, 0)), "bind");
+      WsaFixture.assertOk(wsa.listen(listener, 5), "listen");
       conn = fx.connect(wsa);
       conn.peerSend("some data"); // a recv wrongly started completes instead of hanging
       fx.connectPeerTo(wsa, listener); // an accept wrongly started completes too
@@ -151,7 +156,7 @@ class NoThrowFuzzTest {
         case INVALID -> WsaSocket.INVALID_SOCKET;
         case CLOSED -> closed;
         case FOREIGN -> foreign;
-        case ALIEN -> ArgsSupport.alienSocket();
+        case ALIEN -> WsaFixture.alienSocket();
         case FRESH -> fresh;
         case BOUND -> bound;
         case LISTENER -> listener;
@@ -164,7 +169,7 @@ class NoThrowFuzzTest {
         case NULL -> null;
         case CLOSED -> closedEvent;
         case FOREIGN -> foreignEvent;
-        case ALIEN -> ArgsSupport.alienEvent();
+        case ALIEN -> WsaFixture.alienEvent();
         case LIVE -> live;
       };
     }
@@ -191,6 +196,12 @@ class NoThrowFuzzTest {
   /** What an unsupported call may say besides its own argument errors. */
   private static final Set<Integer> STUB = Set.of(WSAEOPNOTSUPP, WSAENOTSOCK, WSA_INVALID_HANDLE,
       WSA_INVALID_PARAMETER, WSAEINVAL, WSAEFAULT);
+
+  private static WsaFdSet setOf(WsaSocket s) {
+    WsaFdSet set = new WsaFdSet();
+    set.set(s);
+    return set;
+  }
 
   private static Set<Integer> codes(int... c) {
     return Arrays.stream(c).boxed().collect(Collectors.toSet());
@@ -257,6 +268,38 @@ class NoThrowFuzzTest {
     // section 5 calls without a socket argument
     p.add(must("select", "all sets null", e -> e.wsa.select(0, null, null, null, new WsaTimeval(0, 0)), codes(WSAEINVAL, WSAEOPNOTSUPP)));
     p.add(must("poll", "null array", e -> e.wsa.poll(null, 1, 0), union(STUB, codes(WSAEFAULT))));
+    // rules 28-33: the bad arguments of the readiness calls, each with its code
+    p.add(must("ioctlsocket", "null argp", e -> e.wsa.ioctlsocket(e.conn.s(), FIONBIO, null), codes(WSAEFAULT)));
+    p.add(must("ioctlsocket", "empty argp", e -> e.wsa.ioctlsocket(e.conn.s(), FIONREAD, new int[0]), codes(WSAEFAULT)));
+    p.add(must("ioctlsocket", "unknown cmd", e -> e.wsa.ioctlsocket(e.conn.s(), 0x7fffffff, new int[1]), codes(WSAEINVAL)));
+    p.add(may("ioctlsocket", "FIONREAD on a listener", e -> e.wsa.ioctlsocket(e.listener, FIONREAD, new int[1]), codes()));
+    for (int[] r : new int[][] {{-1, 1}, {0, 5}, {3, 2}, {0, -1}, {Integer.MAX_VALUE, 1}}) {
+      String in = "off " + r[0] + ", len " + r[1] + " of 4";
+      p.add(must("send", "plain, " + in, e -> e.wsa.send(e.conn.s(), new byte[4], r[0], r[1], 0), codes(WSAEFAULT)));
+      p.add(must("recv", "plain, " + in, e -> e.wsa.recv(e.conn.s(), new byte[4], r[0], r[1], 0), codes(WSAEFAULT)));
+    }
+    p.add(must("send", "plain, null buffer", e -> e.wsa.send(e.conn.s(), null, 0, 1, 0), codes(WSAEFAULT)));
+    p.add(must("recv", "plain, null buffer", e -> e.wsa.recv(e.conn.s(), null, 0, 1, 0), codes(WSAEFAULT)));
+    p.add(must("send", "plain, MSG_OOB", e -> e.wsa.send(e.conn.s(), new byte[4], 0, 4, MSG_OOB), codes(WSAEOPNOTSUPP)));
+    p.add(must("recv", "plain, MSG_OOB", e -> e.wsa.recv(e.conn.s(), new byte[4], 0, 4, MSG_OOB), codes(WSAEOPNOTSUPP)));
+    p.add(must("send", "plain, unconnected", e -> e.wsa.send(e.fresh, new byte[4], 0, 4, 0), codes(WSAENOTCONN)));
+    p.add(must("recv", "plain, listening", e -> e.wsa.recv(e.listener, new byte[4], 0, 4, 0), codes(WSAENOTCONN)));
+    p.add(must("eventSelect", "closed event", e -> e.wsa.eventSelect(e.conn.s(), e.closedEvent, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "foreign event", e -> e.wsa.eventSelect(e.conn.s(), e.foreignEvent, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "null event, events", e -> e.wsa.eventSelect(e.conn.s(), null, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "unknown events", e -> e.wsa.eventSelect(e.conn.s(), e.live, -1), codes(WSAEINVAL)));
+    p.add(must("enumNetworkEvents", "null record", e -> e.wsa.enumNetworkEvents(e.conn.s(), null, null), codes(WSAEFAULT)));
+    p.add(must("enumNetworkEvents", "closed event", e -> e.wsa.enumNetworkEvents(e.conn.s(), e.closedEvent, new WsaNetworkEvents()), codes(WSAEINVAL)));
+    p.add(must("select", "all sets empty", e -> e.wsa.select(0, new WsaFdSet(), new WsaFdSet(), new WsaFdSet(), null), codes(WSAEINVAL)));
+    for (Sock k : new Sock[] {Sock.CLOSED, Sock.FOREIGN, Sock.ALIEN}) {
+      p.add(must("select", k.name().toLowerCase() + " socket in a set", e -> e.wsa.select(0, setOf(e.sock(k)), null, null, null), codes(WSAENOTSOCK)));
+      p.add(may("poll", k.name().toLowerCase() + " socket: POLLNVAL", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.sock(k), POLLIN)}, 1, 0), codes()));
+    }
+    p.add(must("select", "negative timeout", e -> e.wsa.select(0, setOf(e.conn.s()), null, null, new WsaTimeval(-1, 0)), codes(WSAEINVAL)));
+    p.add(must("poll", "no entries", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), POLLIN)}, 0, 0), codes(WSAEINVAL)));
+    p.add(must("poll", "count beyond the array", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), POLLIN)}, 2, 0), codes(WSAEFAULT)));
+    p.add(must("poll", "null entry", e -> e.wsa.poll(new WsaPollFd[1], 1, 0), codes(WSAEFAULT)));
+    p.add(must("poll", "unknown events", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), 0x8000)}, 1, 0), codes(WSAEINVAL)));
     p.add(may("getAcceptExSockaddrs", "null buffer",
         e -> {
           e.wsa.getAcceptExSockaddrs(null, 0, 32, 32, new SocketAddress[1], new SocketAddress[1]);
@@ -442,7 +485,7 @@ class NoThrowFuzzTest {
     Wsa wsa = cleaned ? fx.startup() : fx.wsa;
     Env env = new Env(fx, wsa);
     if (cleaned) {
-      ArgsSupport.assertOk(wsa.cleanup(), "cleanup");
+      WsaFixture.assertOk(wsa.cleanup(), "cleanup");
     }
     Outcome<Object> out = fx.start(probe.toString(), () -> probe.invoke().call(env)).await();
     Set<Integer> plausible = cleaned ? union(probe.codes(), codes(WSANOTINITIALISED)) : probe.codes();
@@ -452,12 +495,12 @@ class NoThrowFuzzTest {
     }
     if (failed) {
       assertTrue(plausible.contains(out.lastError()), () -> probe + " failed with "
-          + ArgsSupport.name(out.lastError()) + ", expected one of " + names(plausible));
+          + WsaFixture.name(out.lastError()) + ", expected one of " + names(plausible));
     }
   }
 
   private static String names(Set<Integer> codes) {
-    return codes.stream().map(ArgsSupport::name).collect(Collectors.toCollection(TreeSet::new)).toString();
+    return codes.stream().map(WsaFixture::name).collect(Collectors.toCollection(TreeSet::new)).toString();
   }
 
   @Test
@@ -482,13 +525,13 @@ class NoThrowFuzzTest {
     assertEquals(0, wsa.stats().socketsOpen());
     assertEquals(0, wsa.sleepEx(0, false));
     assertEquals(0, wsa.sleepEx(0, true));
-    ArgsSupport.assertOk(wsa.cleanup(), "cleanup");
+    WsaFixture.assertOk(wsa.cleanup(), "cleanup");
     Outcome<WsaEvent> event = fx.start("createEvent", wsa::createEvent).await();
     assertEquals(null, event.value());
-    assertEquals(WSANOTINITIALISED, event.lastError(), ArgsSupport.name(event.lastError()));
+    assertEquals(WSANOTINITIALISED, event.lastError(), WsaFixture.name(event.lastError()));
     Outcome<Integer> again = fx.start("cleanup again", wsa::cleanup).await();
     assertEquals(-1, again.value());
-    assertEquals(WSANOTINITIALISED, again.lastError(), ArgsSupport.name(again.lastError()));
+    assertEquals(WSANOTINITIALISED, again.lastError(), WsaFixture.name(again.lastError()));
     fx.start("close", () -> {
       wsa.close();
       return null;

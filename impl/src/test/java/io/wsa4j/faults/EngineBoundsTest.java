@@ -12,6 +12,7 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.testkit.WsaFixture;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Issue 10: memory the engine holds stays bounded (routines waiting, staging of closed sockets). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class EngineBoundsTest extends FaultSupport {
+class EngineBoundsTest extends WsaFixture {
   private static final int LIMIT = 4;
 
   @Test
