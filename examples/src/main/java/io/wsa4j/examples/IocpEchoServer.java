@@ -366,7 +366,12 @@ public final class IocpEchoServer implements EchoServer {
    * @return whether the mode is on; if not, every completion comes through the port, as before
    */
   private boolean skipCompletionPortOnSuccess(WsaSocket socket) {
-    return false; // wired to the call once the API has it
+    if (wsa.setFileCompletionNotificationModes(socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+      return true;
+    }
+    LOG.log(DEBUG, "skip-on-success not available, every completion goes through the port: "
+        + Errors.describe(Wsa.getLastError()));
+    return false;
   }
 
   // -- one operation at a time per connection --
