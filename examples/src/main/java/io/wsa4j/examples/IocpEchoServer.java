@@ -123,6 +123,15 @@ public final class IocpEchoServer implements EchoServer {
     }
   }
 
+  /**
+   * Starts a server in the caller's Winsock context, which {@link #close()} leaves running.
+   *
+   * @throws IOException if the address cannot be bound (the message names the Winsock error)
+   */
+  public static IocpEchoServer start(Options options, Wsa wsa) throws IOException {
+    return start(wsa, false, options);
+  }
+
   private static IocpEchoServer start(Wsa wsa, boolean ownsWsa, Options options)
       throws IOException {
     // -- configure: a listening socket on a port of its own key --
