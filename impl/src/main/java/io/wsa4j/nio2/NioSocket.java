@@ -356,6 +356,26 @@ final class NioSocket extends WsaSocket {
     return true;
   }
 
+  /**
+   * {@code accept}: this socket, just accepted on {@code listener}, takes the listener's options
+   * (AcceptEx sockets do not: they keep their own until {@code SO_UPDATE_ACCEPT_CONTEXT}).
+   */
+  void inheritOptions(NioSocket listener) {
+    synchronized (listener) {
+      synchronized (this) {
+        options.inheritFrom(listener.options);
+        if (channel != null) {
+          try {
+            options.applyAll(channel);
+          } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "an option inherited by " + this + " did not apply",
+                e);
+          }
+        }
+      }
+    }
+  }
+
   /** ConnectEx reached the peer; false if the socket was closed meanwhile. */
   synchronized boolean connectExSucceeded(AsynchronousSocketChannel ch) {
     if (state != ST_CONNECTING || channel != ch) {

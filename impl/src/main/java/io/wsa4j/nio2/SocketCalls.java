@@ -88,6 +88,7 @@ final class SocketCalls {
           ? acceptNow(sock, remoteOut)
           : acceptBlocking(sock, remoteOut);
       if (s != WsaSocket.INVALID_SOCKET) {
+        ((NioSocket) s).inheritOptions(sock); // Windows: the listener's options
         ((NioSocket) s).readiness.inherit(sock.readiness); // rule 30: the listener's selection
       }
       sock.readiness.reenable(FD_ACCEPT); // recorded again if connections are left

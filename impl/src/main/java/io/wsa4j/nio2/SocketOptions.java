@@ -97,6 +97,20 @@ final class SocketOptions {
     }
   }
 
+  /**
+   * Takes the options set on {@code listener} that this socket has not set itself: a socket
+   * {@code accept} returns has its listener's options, as on Windows (Wine's
+   * {@code test_accept_inheritance}). Under both sockets' locks, the listener's first.
+   */
+  void inheritFrom(SocketOptions listener) {
+    for (int i = 0; i < KEYS.length; i++) {
+      if (listener.set[i] && !set[i]) {
+        values[i] = listener.values[i];
+        set[i] = true;
+      }
+    }
+  }
+
   /** Applies every remembered option that {@code channel} supports. */
   void applyAll(NetworkChannel channel) throws IOException {
     for (int i = 0; i < KEYS.length; i++) {
