@@ -63,6 +63,12 @@ public final class EchoServers implements Callable<Integer> {
           + " --no-zero-byte posts a full receive at once. Default: ${DEFAULT-VALUE}.")
   boolean zeroByte;
 
+  @Option(names = "--nio2-group", paramLabel = "GROUPING",
+      description = "nio2: how channels are grouped: groups (one single-thread group and listener"
+          + " per I/O thread, SO_REUSEPORT), fixed, fixed1, pool (withThreadPool), cached,"
+          + " default. Default: the fastest measured, groups.")
+  String nio2Group;
+
   @Spec
   CommandSpec spec;
 
@@ -110,7 +116,8 @@ public final class EchoServers implements Callable<Integer> {
   private BaselineServer start(InetSocketAddress address, int n) throws IOException {
     switch (name) {
       case "nio2":
-        return Nio2EchoServer.start(address, n, bufferSize);
+        return Nio2EchoServer.start(address, n, bufferSize, nio2Group == null
+            ? Nio2EchoServer.Grouping.BEST : Nio2EchoServer.Grouping.parse(nio2Group));
       case "netty-nio":
         return NettyEchoServer.start(address, n, false);
       case "netty-epoll":
