@@ -174,21 +174,10 @@ final class NioSocket extends WsaSocket {
    * @return 0 once started, else the Winsock code
    */
   int connectInBackground(InetSocketAddress remote) {
-    AsynchronousSocketChannel ch;
-    synchronized (this) {
-      int refused = connectRefusal();
-      if (refused != 0) {
-        return refused;
-      }
-      try {
-        if (channel == null) {
-          channel = openClientChannel();
-        }
-      } catch (IOException | RuntimeException e) {
-        return Errors.toWinsock(e);
-      }
-      ch = channel;
-      state = ST_CONNECTING;
+    int[] refused = {0};
+    AsynchronousSocketChannel ch = beginConnect(refused);
+    if (ch == null) {
+      return refused[0];
     }
     readiness.connectStarted();
     try {
@@ -197,6 +186,28 @@ final class NioSocket extends WsaSocket {
       backgroundConnect.failed(e, ch);
     }
     return 0;
+  }
+
+  /**
+   * Moves to CONNECTING with a client channel (opened now if the socket has none).
+   *
+   * @return the channel to connect, or null with the Winsock code in {@code code[0]}
+   */
+  private synchronized AsynchronousSocketChannel beginConnect(int[] code) {
+    code[0] = connectRefusal();
+    if (code[0] != 0) {
+      return null;
+    }
+    try {
+      if (channel == null) {
+        channel = openClientChannel();
+      }
+    } catch (IOException | RuntimeException e) {
+      code[0] = Errors.toWinsock(e);
+      return null;
+    }
+    state = ST_CONNECTING;
+    return channel;
   }
 
   /** Why a connect cannot start now, or 0. Under the lock. */
@@ -470,21 +481,10 @@ final class NioSocket extends WsaSocket {
 
   /** Blocking connect; the socket stays usable after a failure (winsock-semantics scenario 69). */
   int connect(InetSocketAddress remote) {
-    AsynchronousSocketChannel ch;
-    synchronized (this) {
-      int refused = connectRefusal();
-      if (refused != 0) {
-        return refused;
-      }
-      try {
-        if (channel == null) {
-          channel = openClientChannel();
-        }
-      } catch (IOException | RuntimeException e) {
-        return Errors.toWinsock(e);
-      }
-      ch = channel;
-      state = ST_CONNECTING;
+    int[] refused = {0};
+    AsynchronousSocketChannel ch = beginConnect(refused);
+    if (ch == null) {
+      return refused[0];
     }
     int code;
     try {
