@@ -131,6 +131,17 @@ final class Nio2Wsa implements Wsa {
     }
   }
 
+  /** A live socket dropped these queues (DisconnectEx reuse): their counters join the totals. */
+  void retire(OpQueue... queues) {
+    synchronized (stats) {
+      for (OpQueue q : queues) {
+        if (q != null && q.countsOwnKind()) {
+          stats.fold(q);
+        }
+      }
+    }
+  }
+
   // -- context --
 
   @Override
