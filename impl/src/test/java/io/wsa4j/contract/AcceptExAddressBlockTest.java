@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsa4j.WsaBuf;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
@@ -41,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * test_AcceptEx} records Windows checking them.
  */
 @Timeout(60)
-class AcceptExAddressBlockTest extends PortSupport {
+class AcceptExAddressBlockTest extends WsaFixture {
   /** sizeof(struct sockaddr_in) + 16, what Windows asks for an IPv4 address. */
   private static final int V4 = 16 + 16;
   private static final int V6 = 28 + 16;
@@ -177,7 +178,7 @@ class AcceptExAddressBlockTest extends PortSupport {
     WsaOverlapped ov = new WsaOverlapped();
     startAcceptEx(listener, newSocket(), WsaBuf.allocate(100), 0, V4, V4 - 1, ov);
     jdkClient(localAddress(listener));
-    Outcome o = await(listener, ov);
+    Result o = await(listener, ov);
     assertFalse(o.ok());
     assertEquals(ERROR_INSUFFICIENT_BUFFER, o.error());
   }

@@ -18,11 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsa4j.WsaBuf;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ContractSupport.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Timeout;
  * test_shutdown_completion_port} record what Windows does without the flag.
  */
 @Timeout(60)
-class DisconnectExRulesTest extends PortSupport {
+class DisconnectExRulesTest extends WsaFixture {
   private static final long KEY = 0xD15CL;
   private static final int STUCK_BYTES = 32 << 20;
 
@@ -55,41 +56,41 @@ class DisconnectExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 37: DisconnectEx sends the FIN after every send already posted, then signals its event with 0 bytes")
   void finFollowsQueuedSendsThroughEvent() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] data = randomBytes(200_000);
     WsaOverlapped send = new WsaOverlapped();
-    startSend(c.lib(), send, WsaBuf.wrap(data));
+    startSend(c.s(), send, null, WsaBuf.wrap(data));
     WsaOverlapped ov = new WsaOverlapped(wsa.createEvent());
-    assertStarted(wsa.disconnectEx(c.lib(), ov, 0, 0), "disconnectEx");
+    assertStarted(wsa.disconnectEx(c.s(), ov, 0, 0), "disconnectEx");
     FutureTaskReader reader = new FutureTaskReader(c.peer(), data.length);
     awaitEvent(ov.event());
-    assertEquals(0, awaitSuccess(c.lib(), ov), "a DisconnectEx moves no bytes");
+    assertEquals(0, awaitSuccess(c.s(), ov), "a DisconnectEx moves no bytes");
     assertArrayEquals(data, reader.bytes(), "every byte posted before it arrived");
     assertEof(c.peer().getInputStream());
-    assertEquals(data.length, awaitSuccess(c.lib(), send));
+    assertEquals(data.length, awaitSuccess(c.s(), send));
   }
 
   /** Reads n bytes on a background thread (the send may not fit the socket buffers). */
   private final class FutureTaskReader {
-    private final java.util.concurrent.FutureTask<byte[]> task;
+    private final Background<byte[]> task;
 
     FutureTaskReader(Socket peer, int n) {
-      task = inBackground("peer-reader", () -> readFully(peer.getInputStream(), n));
+      task = fork("peer-reader", () -> readFully(peer.getInputStream(), n));
     }
 
     byte[] bytes() throws Exception {
-      return result(task);
+      return task.get();
     }
   }
 
   @Test
   @DisplayName("rule 37: DisconnectEx on a socket bound to a port posts a packet with 0 bytes (Wine test_shutdown_completion_port)")
   void completesThroughPort() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
+    associate(c.s(), port, KEY);
     WsaOverlapped ov = new WsaOverlapped();
-    assertStarted(wsa.disconnectEx(c.lib(), ov, TF_REUSE_SOCKET, 0), "disconnectEx");
+    assertStarted(wsa.disconnectEx(c.s(), ov, TF_REUSE_SOCKET, 0), "disconnectEx");
     assertEquals(0, assertSuccessPacket(awaitPacket(port), KEY, ov));
     assertEof(c.peer().getInputStream());
     assertNoPacket(port);
@@ -98,10 +99,10 @@ class DisconnectExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 37: a DisconnectEx started by a thread is not a completion routine's business: the token completes, no event is needed")
   void completesWithoutEvent() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped ov = new WsaOverlapped();
-    assertStarted(wsa.disconnectEx(c.lib(), ov, 0, 0), "disconnectEx");
-    assertEquals(0, awaitSuccess(c.lib(), ov));
+    assertStarted(wsa.disconnectEx(c.s(), ov, 0, 0), "disconnectEx");
+    assertEquals(0, awaitSuccess(c.s(), ov));
     RoutineLog log = new RoutineLog();
     assertEquals(0, wsa.sleepEx(0, true), "no routine queued");
     assertEquals(0, log.count());
@@ -110,37 +111,37 @@ class DisconnectExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 37: without TF_REUSE_SOCKET the socket stays connected with sending shut down: send WSAESHUTDOWN, connect WSAEISCONN, receive still works (Wine test_DisconnectEx)")
   void withoutReuseOnlySendingEnds() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     InetSocketAddress server = (InetSocketAddress) c.peer().getLocalSocketAddress();
     WsaOverlapped ov = new WsaOverlapped(wsa.createEvent());
-    assertStarted(wsa.disconnectEx(c.lib(), ov, 0, 0), "disconnectEx");
-    assertEquals(0, awaitSuccess(c.lib(), ov));
+    assertStarted(wsa.disconnectEx(c.s(), ov, 0, 0), "disconnectEx");
+    assertEquals(0, awaitSuccess(c.s(), ov));
     assertEof(c.peer().getInputStream());
 
-    assertFailsWith(WSAEISCONN, wsa.connect(c.lib(), server), "connect");
-    assertFailsWith(WSAESHUTDOWN, wsa.send(c.lib(), new WsaBuf[] {WsaBuf.wrap(new byte[5])}, 1,
+    assertFailsWith(WSAEISCONN, wsa.connect(c.s(), server), "connect");
+    assertFailsWith(WSAESHUTDOWN, wsa.send(c.s(), new WsaBuf[] {WsaBuf.wrap(new byte[5])}, 1,
         new int[1], 0, null, null), "send");
     c.peer().getOutputStream().write("test".getBytes());
-    assertArrayEquals("test".getBytes(), recvFully(c.lib(), 4), "data from the peer still arrives");
+    assertArrayEquals("test".getBytes(), recvFully(c.s(), 4), "data from the peer still arrives");
     SocketAddress[] peer = new SocketAddress[1];
-    assertEquals(0, wsa.getpeername(c.lib(), peer));
+    assertEquals(0, wsa.getpeername(c.s(), peer));
     assertEquals(server, peer[0]);
     // and it cannot be reused
     WsaSocket listener = listener();
-    assertFailsWith(WSAEINVAL, wsa.acceptEx(listener, c.lib(), null, 0, new int[1],
+    assertFailsWith(WSAEINVAL, wsa.acceptEx(listener, c.s(), null, 0, new int[1],
         new WsaOverlapped()), "acceptEx into it");
-    assertFailsWith(WSAEISCONN, wsa.connectEx(c.lib(), server, null, new int[1],
+    assertFailsWith(WSAEISCONN, wsa.connectEx(c.s(), server, null, new int[1],
         new WsaOverlapped()), "connectEx with it");
   }
 
   @Test
   @DisplayName("rule 37: without a token DisconnectEx completes before it returns, twice in a row, and posts no packet (Wine)")
   void synchronousDisconnect() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
-    assertTrue(wsa.disconnectEx(c.lib(), null, 0, 0), PortSupport::lastError);
-    assertTrue(wsa.disconnectEx(c.lib(), null, 0, 0), PortSupport::lastError);
+    associate(c.s(), port, KEY);
+    assertTrue(wsa.disconnectEx(c.s(), null, 0, 0), WsaFixture::lastError);
+    assertTrue(wsa.disconnectEx(c.s(), null, 0, 0), WsaFixture::lastError);
     assertEof(c.peer().getInputStream());
     assertNoPacket(port);
   }
@@ -156,7 +157,7 @@ class DisconnectExRulesTest extends PortSupport {
       Socket client = jdkClient(localAddress(listener));
       assertEquals(0, awaitSuccess(listener, acc));
       assertEquals(0, wsa.setsockopt(acceptor, io.wsa4j.Winsock.SOL_SOCKET,
-          io.wsa4j.Winsock.SO_UPDATE_ACCEPT_CONTEXT, listener), PortSupport::lastError);
+          io.wsa4j.Winsock.SO_UPDATE_ACCEPT_CONTEXT, listener), WsaFixture::lastError);
       byte[] msg = randomBytes(64);
       client.getOutputStream().write(msg);
       assertArrayEquals(msg, recvFully(acceptor, msg.length), "round " + round);
@@ -185,7 +186,7 @@ class DisconnectExRulesTest extends PortSupport {
       assertEquals(0, awaitSuccess(s, con));
       Socket peer = track(server.accept());
       assertEquals(0, wsa.setsockopt(s, io.wsa4j.Winsock.SOL_SOCKET,
-          io.wsa4j.Winsock.SO_UPDATE_CONNECT_CONTEXT, (WsaSocket) null), PortSupport::lastError);
+          io.wsa4j.Winsock.SO_UPDATE_CONNECT_CONTEXT, (WsaSocket) null), WsaFixture::lastError);
       WsaOverlapped disc = new WsaOverlapped();
       assertStarted(wsa.disconnectEx(s, disc, TF_REUSE_SOCKET, 0), "disconnectEx");
       assertEquals(0, awaitSuccess(s, disc));
@@ -196,14 +197,14 @@ class DisconnectExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 37: receives pending when the handle is recycled complete once with WSA_OPERATION_ABORTED")
   void pendingReceiveAbortsOnReuse() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped recv = new WsaOverlapped(wsa.createEvent());
-    startPendingRecv(c.lib(), recv, WsaBuf.allocate(16));
+    startPendingRecv(c.s(), recv, WsaBuf.allocate(16));
     WsaOverlapped disc = new WsaOverlapped();
-    assertStarted(wsa.disconnectEx(c.lib(), disc, TF_REUSE_SOCKET, 0), "disconnectEx");
-    assertEquals(0, awaitSuccess(c.lib(), disc));
+    assertStarted(wsa.disconnectEx(c.s(), disc, TF_REUSE_SOCKET, 0), "disconnectEx");
+    assertEquals(0, awaitSuccess(c.s(), disc));
     awaitEvent(recv.event());
-    Outcome o = await(c.lib(), recv);
+    Result o = await(c.s(), recv);
     assertFalse(o.ok());
     assertEquals(WSA_OPERATION_ABORTED, o.error());
     assertTrue(wsa.resetEvent(recv.event()));
@@ -213,8 +214,8 @@ class DisconnectExRulesTest extends PortSupport {
 
   /** A connection whose FIN cannot go: a send the peer never reads fills every buffer. */
   private Conn stuck(WsaOverlapped send) throws Exception {
-    Conn c = connectToJdk();
-    startSend(c.lib(), send, WsaBuf.allocateDirect(STUCK_BYTES));
+    Conn c = connect();
+    startSend(c.s(), send, null, WsaBuf.allocateDirect(STUCK_BYTES));
     return c;
   }
 
@@ -224,12 +225,12 @@ class DisconnectExRulesTest extends PortSupport {
     WsaOverlapped send = new WsaOverlapped(wsa.createEvent());
     Conn c = stuck(send);
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
+    associate(c.s(), port, KEY);
     WsaOverlapped disc = new WsaOverlapped(wsa.createEvent());
-    assertStarted(wsa.disconnectEx(c.lib(), disc, TF_REUSE_SOCKET, 0), "disconnectEx");
+    assertStarted(wsa.disconnectEx(c.s(), disc, TF_REUSE_SOCKET, 0), "disconnectEx");
     assertEquals(WSA_WAIT_TIMEOUT, wsa.waitForMultipleEvents(1, new WsaEvent[] {disc.event()},
         false, NO_PACKET_MS, false), "waits for the send");
-    assertEquals(0, wsa.closesocket(c.lib()));
+    assertEquals(0, wsa.closesocket(c.s()));
     int aborted = 0;
     for (int i = 0; i < 2; i++) {
       Dequeued d = awaitPacket(port);
@@ -248,14 +249,14 @@ class DisconnectExRulesTest extends PortSupport {
     WsaOverlapped send = new WsaOverlapped();
     Conn c = stuck(send);
     WsaOverlapped disc = new WsaOverlapped(wsa.createEvent());
-    assertStarted(wsa.disconnectEx(c.lib(), disc, 0, 0), "disconnectEx");
-    assertTrue(wsa.cancelIoEx(c.lib(), disc), PortSupport::lastError);
+    assertStarted(wsa.disconnectEx(c.s(), disc, 0, 0), "disconnectEx");
+    assertTrue(wsa.cancelIoEx(c.s(), disc), WsaFixture::lastError);
     awaitEvent(disc.event());
-    assertEquals(WSA_OPERATION_ABORTED, await(c.lib(), disc).error());
+    assertEquals(WSA_OPERATION_ABORTED, await(c.s(), disc).error());
 
     Conn c2 = stuck(new WsaOverlapped());
     WsaOverlapped disc2 = new WsaOverlapped(wsa.createEvent());
-    assertStarted(wsa.disconnectEx(c2.lib(), disc2, TF_REUSE_SOCKET, 0), "disconnectEx");
+    assertStarted(wsa.disconnectEx(c2.s(), disc2, TF_REUSE_SOCKET, 0), "disconnectEx");
     assertEquals(0, cleanupNow());
     assertEquals(WSA_OPERATION_ABORTED, disc2.internal(), "status written by cleanup");
     assertFalse(disc2.event().isSignaled(), "cleanup signals nothing (rule 23)");
@@ -273,22 +274,22 @@ class DisconnectExRulesTest extends PortSupport {
     assertFailsWith(WSAENOTCONN, wsa.disconnectEx(newSocket(), ov, 0, 0), "unconnected (Wine)");
     assertFailsWith(WSAENOTCONN, wsa.disconnectEx(boundSocket(), null, 0, 0), "bound, blocking");
     assertFailsWith(WSAENOTCONN, wsa.disconnectEx(listener(), ov, TF_REUSE_SOCKET, 0), "listening");
-    Conn c = connectToJdk();
-    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.lib(), ov, TF_DISCONNECT, 0), "TF_DISCONNECT");
-    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.lib(), ov, -1, 0), "flags -1");
-    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.lib(), ov, 0, 1), "reserved 1");
+    Conn c = connect();
+    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.s(), ov, TF_DISCONNECT, 0), "TF_DISCONNECT");
+    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.s(), ov, -1, 0), "flags -1");
+    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.s(), ov, 0, 1), "reserved 1");
     WsaOverlapped pending = new WsaOverlapped();
-    startPendingRecv(c.lib(), pending, WsaBuf.allocate(4));
-    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.lib(), pending, 0, 0), "a pending token");
+    startPendingRecv(c.s(), pending, WsaBuf.allocate(4));
+    assertFailsWith(WSAEINVAL, wsa.disconnectEx(c.s(), pending, 0, 0), "a pending token");
     assertFalse(ov.isCompleted() && ov.internal() != 0, "no failed call announced anything");
 
     WsaOverlapped send = new WsaOverlapped();
     Conn s = stuck(send);
-    assertStarted(wsa.disconnectEx(s.lib(), new WsaOverlapped(), 0, 0), "disconnectEx");
-    assertFailsWith(WSAEINVAL, wsa.disconnectEx(s.lib(), new WsaOverlapped(), 0, 0),
+    assertStarted(wsa.disconnectEx(s.s(), new WsaOverlapped(), 0, 0), "disconnectEx");
+    assertFailsWith(WSAEINVAL, wsa.disconnectEx(s.s(), new WsaOverlapped(), 0, 0),
         "a second while the first waits");
     cleanupNow();
-    assertFailsWith(WSANOTINITIALISED, wsa.disconnectEx(c.lib(), new WsaOverlapped(), 0, 0),
+    assertFailsWith(WSANOTINITIALISED, wsa.disconnectEx(c.s(), new WsaOverlapped(), 0, 0),
         "after cleanup");
   }
 }

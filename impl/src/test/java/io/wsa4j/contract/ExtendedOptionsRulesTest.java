@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsa4j.WsaBuf;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 import java.net.InetAddress;
@@ -43,47 +44,47 @@ import org.junit.jupiter.api.Timeout;
  * and {@code WSA_FLAG_NO_HANDLE_INHERIT}.
  */
 @Timeout(60)
-class ExtendedOptionsRulesTest extends PortSupport {
+class ExtendedOptionsRulesTest extends WsaFixture {
 
   private int get(WsaSocket s, int level, int option) {
     int[] out = {COUNT_SENTINEL};
-    assertEquals(0, wsa.getsockopt(s, level, option, out), PortSupport::lastError);
+    assertEquals(0, wsa.getsockopt(s, level, option, out), WsaFixture::lastError);
     return out[0];
   }
 
   @Test
   @DisplayName("rule 38: SO_RCVTIMEO makes a blocking recv fail with WSAETIMEDOUT, count untouched; an overlapped recv does not time out and gets the data (Wine test_timeout)")
   void receiveTimeout() throws Exception {
-    Conn c = connectToJdk();
-    assertEquals(0, get(c.lib(), SOL_SOCKET, SO_RCVTIMEO), "default: none (Wine)");
-    assertEquals(0, wsa.setsockopt(c.lib(), SOL_SOCKET, SO_RCVTIMEO, 100));
-    assertEquals(100, get(c.lib(), SOL_SOCKET, SO_RCVTIMEO));
+    Conn c = connect();
+    assertEquals(0, get(c.s(), SOL_SOCKET, SO_RCVTIMEO), "default: none (Wine)");
+    assertEquals(0, wsa.setsockopt(c.s(), SOL_SOCKET, SO_RCVTIMEO, 100));
+    assertEquals(100, get(c.s(), SOL_SOCKET, SO_RCVTIMEO));
     int[] n = {COUNT_SENTINEL};
     long start = System.nanoTime();
-    assertFailsWith(WSAETIMEDOUT, wsa.recv(c.lib(), new WsaBuf[] {WsaBuf.allocate(1)}, 1, n,
+    assertFailsWith(WSAETIMEDOUT, wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(1)}, 1, n,
         new int[1], null, null), "blocking recv");
     assertTrue(System.nanoTime() - start >= 90_000_000L, "waited for the timeout");
     assertEquals(COUNT_SENTINEL, n[0], "count not written");
 
     WsaOverlapped ov = new WsaOverlapped(wsa.createEvent());
     WsaBuf buf = WsaBuf.allocate(1);
-    startPendingRecv(c.lib(), ov, buf);
+    startPendingRecv(c.s(), ov, buf);
     assertEquals(io.wsa4j.Winsock.WSA_WAIT_TIMEOUT, wsa.waitForMultipleEvents(1,
         new io.wsa4j.WsaEvent[] {ov.event()}, false, 200, false), "overlapped: no timeout");
     c.peer().getOutputStream().write('a');
-    assertEquals(1, awaitSuccess(c.lib(), ov));
+    assertEquals(1, awaitSuccess(c.s(), ov));
     assertEquals('a', bytesOf(buf, 1)[0], "the byte after the timed-out receive is not lost");
   }
 
   @Test
   @DisplayName("rule 38: SO_SNDTIMEO makes a blocking send into a full connection fail with WSAETIMEDOUT")
   void sendTimeout() throws Exception {
-    Conn c = connectToJdk();
-    assertEquals(0, wsa.setsockopt(c.lib(), SOL_SOCKET, SO_SNDBUF, 8 * 1024));
-    assertEquals(0, wsa.setsockopt(c.lib(), SOL_SOCKET, SO_SNDTIMEO, 200));
-    assertEquals(200, get(c.lib(), SOL_SOCKET, SO_SNDTIMEO));
+    Conn c = connect();
+    assertEquals(0, wsa.setsockopt(c.s(), SOL_SOCKET, SO_SNDBUF, 8 * 1024));
+    assertEquals(0, wsa.setsockopt(c.s(), SOL_SOCKET, SO_SNDTIMEO, 200));
+    assertEquals(200, get(c.s(), SOL_SOCKET, SO_SNDTIMEO));
     int[] n = {COUNT_SENTINEL};
-    int rc = withDeadline(() -> wsa.send(c.lib(), new WsaBuf[] {WsaBuf.allocateDirect(64 << 20)},
+    int rc = withDeadline(() -> wsa.send(c.s(), new WsaBuf[] {WsaBuf.allocateDirect(64 << 20)},
         1, n, 0, null, null), () -> "the send did not time out");
     assertFailsWith(WSAETIMEDOUT, rc, "blocking send the peer never reads");
     assertEquals(COUNT_SENTINEL, n[0]);
@@ -97,9 +98,9 @@ class ExtendedOptionsRulesTest extends PortSupport {
     assertEquals(SOCK_STREAM, get(fresh, SOL_SOCKET, SO_TYPE));
     assertEquals(0, get(fresh, SOL_SOCKET, SO_ACCEPTCONN));
     assertEquals(1, get(listener(), SOL_SOCKET, SO_ACCEPTCONN));
-    Conn c = connectToJdk();
-    assertEquals(0, get(c.lib(), SOL_SOCKET, SO_ACCEPTCONN));
-    assertEquals(0, get(c.lib(), SOL_SOCKET, SO_ERROR));
+    Conn c = connect();
+    assertEquals(0, get(c.s(), SOL_SOCKET, SO_ACCEPTCONN));
+    assertEquals(0, get(c.s(), SOL_SOCKET, SO_ERROR));
     for (int option : new int[] {SO_ERROR, SO_TYPE, SO_ACCEPTCONN, SO_CONNECT_TIME}) {
       assertFailsWith(WSAENOPROTOOPT, wsa.setsockopt(fresh, SOL_SOCKET, option, 1),
           "set read-only " + Integer.toHexString(option));
@@ -113,11 +114,11 @@ class ExtendedOptionsRulesTest extends PortSupport {
     WsaSocket fresh = newSocket();
     assertEquals(-1, get(fresh, SOL_SOCKET, SO_CONNECT_TIME));
     assertEquals(-1, get(listener(), SOL_SOCKET, SO_CONNECT_TIME));
-    Conn c = connectToJdk();
-    int t = get(c.lib(), SOL_SOCKET, SO_CONNECT_TIME);
+    Conn c = connect();
+    int t = get(c.s(), SOL_SOCKET, SO_CONNECT_TIME);
     assertTrue(t == 0 || t == 1, "just connected: " + t);
     Thread.sleep(1100); // the option's unit is a second; a lower bound only
-    assertTrue(get(c.lib(), SOL_SOCKET, SO_CONNECT_TIME) >= 1, "a second later");
+    assertTrue(get(c.s(), SOL_SOCKET, SO_CONNECT_TIME) >= 1, "a second later");
   }
 
   @Test
@@ -169,7 +170,7 @@ class ExtendedOptionsRulesTest extends PortSupport {
       assertEquals(0, wsa.listen(v6, 5));
       jdkClient(new InetSocketAddress(LOOPBACK, localAddress(v6).getPort()));
       WsaSocket accepted = wsa.accept(v6, null);
-      assertNotSame(WsaSocket.INVALID_SOCKET, accepted, PortSupport::lastError);
+      assertNotSame(WsaSocket.INVALID_SOCKET, accepted, WsaFixture::lastError);
     }
   }
 
@@ -179,8 +180,8 @@ class ExtendedOptionsRulesTest extends PortSupport {
     WsaSocket a = wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0,
         WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     WsaSocket b = wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_NO_HANDLE_INHERIT);
-    assertNotSame(WsaSocket.INVALID_SOCKET, a, PortSupport::lastError);
-    assertNotSame(WsaSocket.INVALID_SOCKET, b, PortSupport::lastError);
+    assertNotSame(WsaSocket.INVALID_SOCKET, a, WsaFixture::lastError);
+    assertNotSame(WsaSocket.INVALID_SOCKET, b, WsaFixture::lastError);
     java.net.ServerSocket server = jdkServer();
     assertEquals(0, wsa.connect(b, server.getLocalSocketAddress()));
     java.net.Socket peer = track(server.accept());

@@ -31,12 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaExtensions;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ContractSupport.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.Timeout;
  * test_AcceptEx} record what Windows answers.
  */
 @Timeout(60)
-class ExtensionFunctionRulesTest extends PortSupport {
+class ExtensionFunctionRulesTest extends WsaFixture {
   private static final long KEY = 0xE47L;
   private static final int V4 = 32;
 
@@ -60,7 +61,7 @@ class ExtensionFunctionRulesTest extends PortSupport {
     Object[] out = new Object[1];
     int[] size = {COUNT_SENTINEL};
     assertEquals(0, wsa.ioctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, guid, out, size, null, null),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     assertEquals(8, size[0], "the size of a function pointer on 64-bit Windows");
     return out[0];
   }
@@ -93,9 +94,9 @@ class ExtensionFunctionRulesTest extends PortSupport {
     sockaddrs.getAcceptExSockaddrs(out, 4, V4, V4, null, remote);
     assertEquals(localAddress(client), remote[0]);
     assertEquals(0, wsa.setsockopt(acceptor, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     assertEquals(0, wsa.setsockopt(client, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, (WsaSocket) null),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     WsaOverlapped disc = new WsaOverlapped();
     assertStarted(disconnectEx.disconnectEx(client, disc, TF_REUSE_SOCKET, 0), "DisconnectEx");
     assertEquals(0, awaitSuccess(client, disc));
@@ -138,7 +139,7 @@ class ExtensionFunctionRulesTest extends PortSupport {
     Object[] out = new Object[1];
     int[] size = {COUNT_SENTINEL};
     assertEquals(0, wsa.ioctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_ACCEPTEX, out, size, ov,
-        null), PortSupport::lastError);
+        null), WsaFixture::lastError);
     assertEquals(8, size[0]);
     assertInstanceOf(WsaExtensions.AcceptEx.class, out[0]);
     Dequeued d = awaitPacket(port);
@@ -215,13 +216,13 @@ class ExtensionFunctionRulesTest extends PortSupport {
         null, null), "closed socket");
     Conn c;
     try {
-      c = connectToJdk();
+      c = connect();
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     }
     WsaOverlapped pending = new WsaOverlapped();
-    startPendingRecv(c.lib(), pending, WsaBuf.allocate(4));
-    assertFailsWith(WSAEINVAL, wsa.ioctl(c.lib(), code, WSAID_ACCEPTEX, new Object[1], new int[1],
+    startPendingRecv(c.s(), pending, WsaBuf.allocate(4));
+    assertFailsWith(WSAEINVAL, wsa.ioctl(c.s(), code, WSAID_ACCEPTEX, new Object[1], new int[1],
         pending, null), "a pending token (rule 17)");
     WsaSocket onPort = newSocket();
     associate(onPort, newPort(), KEY);
@@ -250,7 +251,7 @@ class ExtensionFunctionRulesTest extends PortSupport {
     client.getOutputStream().write(new byte[8]);
     assertEquals(8, awaitSuccess(listener, ov));
     assertEquals(0, wsa.setsockopt(acceptor, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     assertEquals(client.getRemoteSocketAddress(), localAddress(acceptor));
     assertEquals(0, wsa.setsockopt(acceptor, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener),
         "again");
@@ -307,14 +308,14 @@ class ExtensionFunctionRulesTest extends PortSupport {
     assertStarted(wsa.connectEx(s, server.getLocalSocketAddress(), null, new int[1], ov), "connectEx");
     assertEquals(0, awaitSuccess(s, ov));
     assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, (WsaSocket) null),
-        PortSupport::lastError);
+        WsaFixture::lastError);
   }
 
   @Test
   @DisplayName("rule 35: bad inputs of setsockopt with a socket value — null, closed or non-listening listener, bad level, an int option, bad socket, after cleanup — get their codes")
   void updateContextBadInputs() throws Exception {
-    Conn c = connectToJdk();
-    WsaSocket s = c.lib();
+    Conn c = connect();
+    WsaSocket s = c.s();
     WsaSocket listener = listener();
     assertFailsWith(WSAEFAULT, wsa.setsockopt(s, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
         (WsaSocket) null), "null listener");
