@@ -9,12 +9,12 @@ package io.wsa4j.nio2;
  *
  * <p>Like the ioctl ops, it counts in no statistics: the FIN carries no bytes.
  */
-final class DisconnectQueue extends OpQueue {
+final class DisconnectQueue extends CallOwnedQueue {
   /** {@code TF_REUSE_SOCKET}: recycle the handle once the FIN is out. */
   final boolean reuse;
 
   DisconnectQueue(NioSocket socket, boolean reuse) {
-    super(socket, null, io.wsa4j.WsaStats.OpKind.SEND, 1);
+    super(socket);
     this.reuse = reuse;
   }
 
@@ -37,23 +37,5 @@ final class DisconnectQueue extends OpQueue {
       }
     }
     socket.disconnectDone(this);
-  }
-
-  @Override
-  int admissionError() {
-    return 0;
-  }
-
-  @Override
-  void pump() {} // the send queue drives it (SendQueue#shutdownThen)
-
-  @Override
-  boolean inFlight(IoOp op) {
-    return false;
-  }
-
-  @Override
-  boolean detachInFlight(IoOp op) {
-    return false;
   }
 }

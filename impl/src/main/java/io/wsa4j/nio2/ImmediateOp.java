@@ -14,11 +14,11 @@ import io.wsa4j.WsaOverlapped;
  * <p>Its counters stay in this throwaway queue: {@code Wsa.stats()} counts data, accepts and
  * connects, not ioctls.
  */
-final class ImmediateOp extends OpQueue {
+final class ImmediateOp extends CallOwnedQueue {
   private static final WsaBuf[] NO_BUFFERS = new WsaBuf[0];
 
   private ImmediateOp(NioSocket socket) {
-    super(socket, null, io.wsa4j.WsaStats.OpKind.SEND, 1);
+    super(socket);
   }
 
   /**
@@ -38,23 +38,5 @@ final class ImmediateOp extends OpQueue {
       q.finishHead(status);
     }
     return 0;
-  }
-
-  @Override
-  int admissionError() {
-    return 0;
-  }
-
-  @Override
-  void pump() {}
-
-  @Override
-  boolean inFlight(IoOp op) {
-    return false;
-  }
-
-  @Override
-  boolean detachInFlight(IoOp op) {
-    return false;
   }
 }

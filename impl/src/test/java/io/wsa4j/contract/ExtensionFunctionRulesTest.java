@@ -129,12 +129,17 @@ class ExtensionFunctionRulesTest extends WsaFixture {
     return out[0];
   }
 
+  private WsaSocket socketOn(WsaCompletionPort port) {
+    WsaSocket s = newSocket();
+    associate(s, port, KEY);
+    return s;
+  }
+
   @Test
   @DisplayName("rule 35: with a token the ioctl completes during the call and still posts a packet of 0 bytes (Wine test_get_extension_func)")
   void tokenCompletionPostsPacket() {
-    WsaSocket s = newSocket();
     WsaCompletionPort port = newPort();
-    associate(s, port, KEY);
+    WsaSocket s = socketOn(port);
     WsaOverlapped ov = new WsaOverlapped();
     Object[] out = new Object[1];
     int[] size = {COUNT_SENTINEL};
@@ -174,9 +179,8 @@ class ExtensionFunctionRulesTest extends WsaFixture {
   @Test
   @DisplayName("rule 35: an unknown GUID fails with WSAEINVAL and writes, posts and signals nothing (Wine test_get_extension_func)")
   void unknownGuid() {
-    WsaSocket s = newSocket();
     WsaCompletionPort port = newPort();
-    associate(s, port, KEY);
+    WsaSocket s = socketOn(port);
     WsaOverlapped ov = new WsaOverlapped();
     Object sentinel = new Object();
     Object[] out = {sentinel};
