@@ -24,7 +24,7 @@ import io.wsa4j.WsaSocket;
  *
  * <p>Used only by the worker thread that owns it (no locking).
  */
-final class EventConnection {
+final class EventConnection implements EventWorker.Connection {
   private static final System.Logger LOG = System.getLogger(EventConnection.class.getName());
 
   /**
@@ -88,7 +88,8 @@ final class EventConnection {
   }
 
   /** The event to wait on. */
-  WsaEvent event() {
+  @Override
+  public WsaEvent event() {
     return event;
   }
 
@@ -97,7 +98,8 @@ final class EventConnection {
    *
    * @return false when the connection is finished and must be closed
    */
-  boolean onSignaled() {
+  @Override
+  public boolean onSignaled() {
     // Manual-reset event: clear it before collecting the result, so that only the completion of
     // the operation posted below can signal it again.
     wsa.resetEvent(event);
@@ -159,7 +161,8 @@ final class EventConnection {
   }
 
   /** Closes the socket (aborting the operation in flight) and the event. Idempotent. */
-  void close() {
+  @Override
+  public void close() {
     if (state == State.CLOSED) {
       return;
     }

@@ -109,6 +109,20 @@ class ExtendedOptionsRulesTest extends WsaFixture {
   }
 
   @Test
+  @DisplayName("rule 38: SO_ERROR holds a failed non-blocking connect's error once, then 0 (Wine test_select)")
+  void pendingErrorOfNonBlockingConnect() throws Exception {
+    WsaSocket s = newSocket();
+    assertEquals(0, wsa.ioctlsocket(s, io.wsa4j.Winsock.FIONBIO, new int[] {1}));
+    assertFailsWith(io.wsa4j.Winsock.WSAEWOULDBLOCK, wsa.connect(s, refusingAddress()), "connect");
+    io.wsa4j.WsaFdSet except = new io.wsa4j.WsaFdSet();
+    except.set(s);
+    assertEquals(1, wsa.select(0, null, null, except, new io.wsa4j.WsaTimeval(10, 0)),
+        "the failed connect shows in the except set");
+    assertEquals(io.wsa4j.Winsock.WSAECONNREFUSED, get(s, SOL_SOCKET, SO_ERROR));
+    assertEquals(0, get(s, SOL_SOCKET, SO_ERROR), "reading cleared it");
+  }
+
+  @Test
   @DisplayName("rule 38: SO_CONNECT_TIME is -1 before a connection, 0 just after it, and counts whole seconds (Wine test_connect_time)")
   void connectTime() throws Exception {
     WsaSocket fresh = newSocket();
