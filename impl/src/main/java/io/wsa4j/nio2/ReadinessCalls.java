@@ -26,7 +26,6 @@ final class ReadinessCalls {
   private static final int POLL_EVENTS = POLLIN | POLLPRI | POLLOUT | POLLWRBAND;
 
   private static final Spi.PollFdAccess POLL_FDS = Spi.pollFd();
-  private static final Spi.NetworkEventsAccess NETWORK_EVENTS = Spi.networkEvents();
 
   private final Nio2Wsa context;
   private final Args args;
@@ -205,9 +204,7 @@ final class ReadinessCalls {
         return fail(WSAEINVAL);
       }
     }
-    int[] codes = new int[FD_MAX_EVENTS];
-    int events = sock.readiness.takeRecord(e, codes);
-    NETWORK_EVENTS.fill(out, events, codes);
+    sock.readiness.takeRecord(e, out);
     return 0;
   }
 
@@ -239,6 +236,9 @@ final class ReadinessCalls {
             * 1_000_000_000L + Math.min(timeout.usec(), 1_000_000_000L) * 1000L;
     Thread self = Thread.currentThread();
     while (true) {
+      if (context.isCleanedUp()) {
+        return fail(WSA_OPERATION_ABORTED); // rule 23: cleanup ends every blocked call
+      }
       int ready = countSelect(readfds, writefds, exceptfds, false);
       if (ready > 0 || System.nanoTime() - deadline >= 0) {
         return countSelect(readfds, writefds, exceptfds, true);
@@ -357,6 +357,9 @@ final class ReadinessCalls {
         : System.nanoTime() + timeoutMillis * 1_000_000L;
     Thread self = Thread.currentThread();
     while (true) {
+      if (context.isCleanedUp()) {
+        return fail(WSA_OPERATION_ABORTED); // rule 23
+      }
       int ready = scanPoll(fdArray, fds);
       if (ready > 0 || System.nanoTime() - deadline >= 0) {
         return ready;

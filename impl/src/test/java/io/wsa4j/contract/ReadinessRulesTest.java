@@ -495,6 +495,33 @@ class ReadinessRulesTest extends WsaFixture {
   }
 
   @Test
+  @DisplayName("rule 32: cleanup ends a select and a poll waiting forever with WSA_OPERATION_ABORTED (rule 23)")
+  void cleanupEndsWaits() throws Exception {
+    Conn c = nonBlocking();
+    CompletableFuture<Integer> selected = new CompletableFuture<>();
+    CompletableFuture<Integer> polled = new CompletableFuture<>();
+    Thread s1 = new Thread(() -> {
+      WsaFdSet r = new WsaFdSet();
+      r.set(c.s());
+      int rc = wsa.select(0, r, null, null, null);
+      selected.complete(rc == SOCKET_ERROR ? Wsa.getLastError() : rc);
+    }, "select-waiter");
+    Thread s2 = new Thread(() -> {
+      int rc = wsa.poll(new WsaPollFd[] {new WsaPollFd(c.s(), POLLRDNORM)}, 1, -1);
+      polled.complete(rc == SOCKET_ERROR ? Wsa.getLastError() : rc);
+    }, "poll-waiter");
+    s1.start();
+    s2.start();
+    awaitCondition(() -> s1.getState() == Thread.State.WAITING
+        && s2.getState() == Thread.State.WAITING, () -> "select and poll not waiting");
+    assertEquals(0, cleanupNow());
+    assertEquals(WSA_OPERATION_ABORTED, selected.get(WAIT_MS, TimeUnit.MILLISECONDS));
+    assertEquals(WSA_OPERATION_ABORTED, polled.get(WAIT_MS, TimeUnit.MILLISECONDS));
+    s1.join(WAIT_MS);
+    s2.join(WAIT_MS);
+  }
+
+  @Test
   @DisplayName("rule 32: FD_SET beyond the capacity is ignored, as in C")
   void fdSetCapacity() {
     WsaFdSet set = new WsaFdSet(2);
