@@ -10,6 +10,7 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.WsaStats;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The classic completion-port echo server: {@code workers} threads in a
@@ -35,6 +37,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the default) an idle connection holds none — it waits on a receive of 0 bytes and borrows a
  * buffer from {@link BufferPool} only while data flows. Each connection has one operation
  * outstanding at a time, so a client that does not read its echo stops being read from.
+ *
+ * <p>It starts as Windows servers start: {@code AcceptEx}, {@code GetAcceptExSockaddrs} and
+ * {@code DisconnectEx} are loaded through {@code WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)}
+ * ({@link ExtensionFunctions}); each accepted socket gets {@code SO_UPDATE_ACCEPT_CONTEXT}, and its
+ * peer is read from the AcceptEx address block. A finished connection's socket is recycled with
+ * {@code DisconnectEx(TF_REUSE_SOCKET)} into a bounded pool ({@link SocketPool}) that the next
+ * AcceptEx draws from, so a busy server stops making sockets; and connections that connected but
+ * never sent are closed once their {@code SO_CONNECT_TIME} passes {@code silentTimeoutSeconds}.
  */
 public final class IocpEchoServer implements EchoServer {
   private static final System.Logger LOG = System.getLogger(IocpEchoServer.class.getName());
@@ -45,6 +55,14 @@ public final class IocpEchoServer implements EchoServer {
   private static final long CONNECTION_KEY = 2;
   private static final long SHUTDOWN_KEY = -1;
   private static final long JOIN_MILLIS = 10_000;
+  /** Packets one {@code GetQueuedCompletionStatusEx} may remove. */
+  static final int BATCH = 64;
+  /**
+   * Completions of one connection a worker handles in a row, inline, before it leaves the next to
+   * the port. Small enough that 64 connections in one batch each get their turn soon; large enough
+   * that a ping-pong connection rarely pays for a port round trip.
+   */
+  static final int INLINE_BUDGET = 16;
 
   /** Settings of one server. */
   public static final class Options {
@@ -54,6 +72,8 @@ public final class IocpEchoServer implements EchoServer {
     int bufferSize = 16 * 1024;
     int maxConnections = 10_000;
     long idleTimeoutMillis;
+    int silentTimeoutSeconds = 30;
+    int socketPool = 64;
     boolean zeroByteReceives = true;
 
     public Options bind(InetAddress a) { this.bind = a; return this; }
@@ -64,7 +84,17 @@ public final class IocpEchoServer implements EchoServer {
     /** Closes connections idle this long; 0 never does. */
     public Options idleTimeoutMillis(long ms) { this.idleTimeoutMillis = ms; return this; }
     public Options zeroByteReceives(boolean on) { this.zeroByteReceives = on; return this; }
+    /**
+     * Closes connections that connected but sent nothing for this many seconds, read from
+     * {@code SO_CONNECT_TIME} as Windows servers read it; 0 never does.
+     */
+    public Options silentTimeoutSeconds(int s) { this.silentTimeoutSeconds = s; return this; }
+    /** Sockets of closed connections kept for reuse by {@code AcceptEx}; 0 closes them all. */
+    public Options socketPool(int n) { this.socketPool = n; return this; }
   }
+
+  /** Room for one address in AcceptEx's block: sockaddr_in6 + 16, enough for IPv4 too. */
+  private static final int ADDRESS_SLOT = 28 + 16;
 
   private final Wsa wsa;
   private final boolean ownsWsa;
@@ -73,6 +103,10 @@ public final class IocpEchoServer implements EchoServer {
   private final InetSocketAddress localAddress;
   private final WsaCompletionPort port;
   private final BufferPool buffers;
+  private final ExtensionFunctions extensions;
+  private final SocketPool sockets;
+  private final AtomicLong silentClosed = new AtomicLong();
+  private final AtomicLong recycledAccepts = new AtomicLong();
   private final Set<IocpConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger acceptsPosted = new AtomicInteger();
   private final List<Thread> workers = new ArrayList<>();
@@ -81,8 +115,10 @@ public final class IocpEchoServer implements EchoServer {
   private volatile boolean stopping;
 
   private IocpEchoServer(Wsa wsa, boolean ownsWsa, Options options, WsaSocket listener,
-      InetSocketAddress localAddress, WsaCompletionPort port) {
+      InetSocketAddress localAddress, WsaCompletionPort port, ExtensionFunctions extensions) {
     this.wsa = wsa;
+    this.extensions = extensions;
+    this.sockets = new SocketPool(wsa, extensions.disconnectEx(), options.socketPool);
     this.ownsWsa = ownsWsa;
     this.options = options;
     this.listener = listener;
@@ -114,6 +150,15 @@ public final class IocpEchoServer implements EchoServer {
     }
   }
 
+  /**
+   * Starts a server in the caller's Winsock context, which {@link #close()} leaves running.
+   *
+   * @throws IOException if the address cannot be bound (the message names the Winsock error)
+   */
+  public static IocpEchoServer start(Options options, Wsa wsa) throws IOException {
+    return start(wsa, false, options);
+  }
+
   private static IocpEchoServer start(Wsa wsa, boolean ownsWsa, Options options)
       throws IOException {
     // -- configure: a listening socket on a port of its own key --
@@ -136,12 +181,14 @@ public final class IocpEchoServer implements EchoServer {
     }
     SocketAddress[] local = new SocketAddress[1];
     wsa.getsockname(listener, local);
+    // AcceptEx, GetAcceptExSockaddrs and DisconnectEx, loaded as C servers load them
+    ExtensionFunctions extensions = ExtensionFunctions.load(wsa, listener);
 
     // -- start: workers first, then the accepts they will complete --
     IocpEchoServer server = new IocpEchoServer(wsa, ownsWsa, options, listener,
-        (InetSocketAddress) local[0], port);
+        (InetSocketAddress) local[0], port, extensions);
     server.workers.forEach(Thread::start);
-    if (options.idleTimeoutMillis > 0) {
+    if (options.idleTimeoutMillis > 0 || options.silentTimeoutSeconds > 0) {
       server.reaper.start();
     }
     for (int i = 0; i < ACCEPTS_POSTED; i++) {
@@ -171,63 +218,124 @@ public final class IocpEchoServer implements EchoServer {
 
   // -- the worker loop --
 
+  /**
+   * One wake-up, one batch: {@code GetQueuedCompletionStatusEx} removes up to {@link #BATCH}
+   * packets at once, so a busy port costs one wait per batch instead of one per packet.
+   */
   private void workerLoop() {
-    int[] bytes = new int[1];
-    long[] key = new long[1];
-    WsaOverlapped[] overlapped = new WsaOverlapped[1];
-    for (;;) {
-      boolean ok = wsa.getQueuedCompletionStatus(port, bytes, key, overlapped, WSA_INFINITE);
-      int error = ok ? 0 : Wsa.getLastError();
-      if (overlapped[0] == null) {
-        if (ok && key[0] == SHUTDOWN_KEY) {
-          return; // the packet close() posted for this worker
-        }
+    WsaOverlappedEntry[] entries = new WsaOverlappedEntry[BATCH]; // filled in place, reused
+    int[] removed = new int[1];
+    boolean shutdown = false;
+    while (!shutdown) {
+      if (!wsa.getQueuedCompletionStatusEx(port, entries, BATCH, removed, WSA_INFINITE, false)) {
+        int error = Wsa.getLastError();
         if (error == ERROR_ABANDONED_WAIT_0 || error == WSANOTINITIALISED || stopping) {
           return;
         }
-        LOG.log(WARNING, "GetQueuedCompletionStatus failed: " + Errors.describe(error));
+        LOG.log(WARNING, "GetQueuedCompletionStatusEx failed: " + Errors.describe(error));
         continue;
       }
-      IoContext io = (IoContext) overlapped[0]; // CONTAINING_RECORD, Java style
-      try {
-        completed(io, error, bytes[0]);
-      } catch (RuntimeException e) {
-        LOG.log(WARNING, "worker failed on a completion; connection closed", e);
-        if (io.connection != null) {
-          retire(io.connection);
+      for (int i = 0; i < removed[0]; i++) {
+        WsaOverlappedEntry e = entries[i];
+        if (e.overlapped() == null) {
+          if (e.completionKey() == SHUTDOWN_KEY && !shutdown) {
+            shutdown = true; // the rest of the batch is handled first, then this worker ends
+            passOnShutdown();
+          }
+          continue;
         }
+        dispatch((IoContext) e.overlapped(), e.bytesTransferred()); // CONTAINING_RECORD
       }
     }
   }
 
-  private void completed(IoContext io, int error, int bytes) {
-    switch (io.kind) {
-      case ACCEPT:
+  /**
+   * A batch may hold several packets, so one shutdown packet is passed from worker to worker
+   * rather than one posted per worker: each worker that takes it posts it again and ends, and the
+   * last one left in the port goes with {@code CloseHandle}.
+   */
+  private void passOnShutdown() {
+    wsa.postQueuedCompletionStatus(port, 0, SHUTDOWN_KEY, null);
+  }
+
+  /**
+   * Handles one packet. As {@code GetQueuedCompletionStatusEx} does not say whether the operation
+   * failed, its status is read from the token, as C code reads {@code lpOverlapped->Internal}.
+   */
+  private void dispatch(IoContext io, int bytes) {
+    int error = (int) io.internal();
+    try {
+      if (io.kind == IoContext.Kind.ACCEPT) {
         acceptCompleted(io, error);
-        break;
+      } else if (io.kind == IoContext.Kind.DISCONNECT) {
+        sockets.disconnected(io.connection, error); // into the pool for the next AcceptEx
+      } else {
+        completedInline(io.connection, error, bytes);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(WARNING, "worker failed on a completion; connection closed", e);
+      if (io.connection != null) {
+        retire(io.connection);
+      }
+    }
+  }
+
+  /**
+   * The inline completion loop. Handling a completion starts the connection's next operation; on a
+   * socket in skip-on-success mode, one that finishes during the call posts no packet, so it is
+   * handled here, and so on. After {@link #INLINE_BUDGET} in a row the result of the last one is
+   * posted to the port instead: it queues behind the other connections' packets, so one busy
+   * connection cannot keep this worker from them, and the stack stays flat (a loop, not
+   * recursion).
+   */
+  private void completedInline(IocpConnection c, int error, int bytes) {
+    for (int budget = INLINE_BUDGET; ; budget--) {
+      if (!step(c, error, bytes)) {
+        return; // pending, or its packet is on the way, or the connection is retired
+      }
+      error = 0;
+      bytes = c.count[0];
+      if (budget == 1) {
+        if (!wsa.postQueuedCompletionStatus(port, bytes, CONNECTION_KEY, c.io)) {
+          LOG.log(stopping ? DEBUG : WARNING, "PostQueuedCompletionStatus failed: "
+              + Errors.describe(Wsa.getLastError()));
+          retire(c);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Handles the completion of {@code c}'s operation and starts the next one.
+   *
+   * @return true when that next operation finished during the call and posts no packet: its result
+   *     ({@code c.count[0]} bytes, no error) is the caller's to handle
+   */
+  private boolean step(IocpConnection c, int error, int bytes) {
+    switch (c.io.kind) {
       case ZERO_BYTE_RECV:
         if (error != 0) {
-          retire(io.connection);
-        } else {
-          postRecv(io.connection); // data is there: now lend a buffer
+          retire(c);
+          return false;
         }
-        break;
+        c.received = true;
+        return postRecv(c); // data is there: now lend a buffer
       case RECV:
         if (error != 0 || bytes == 0) {
-          retire(io.connection); // reset, aborted, or the peer closed
-        } else {
-          postSend(io.connection, bytes);
+          retire(c); // reset, aborted, or the peer closed
+          return false;
         }
-        break;
+        c.received = true;
+        return postSend(c, bytes);
       case SEND:
         if (error != 0) {
-          retire(io.connection);
-        } else {
-          postNextRecv(io.connection);
+          retire(c);
+          return false;
         }
-        break;
+        return postNextRecv(c);
       default:
-        throw new AssertionError(io.kind);
+        throw new AssertionError(c.io.kind);
     }
   }
 
@@ -237,19 +345,26 @@ public final class IocpEchoServer implements EchoServer {
     if (stopping) {
       return;
     }
-    WsaSocket socket = wsa.socket(localAddress.getAddress() instanceof Inet6Address
-        ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+    SocketPool.Recycled recycled = sockets.take(); // a closed connection's socket, if one waits
+    WsaSocket socket = recycled != null ? recycled.socket()
+        : wsa.socket(localAddress.getAddress() instanceof Inet6Address ? AF_INET6 : AF_INET,
+            SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
     if (socket == WsaSocket.INVALID_SOCKET) {
       LOG.log(WARNING, "no socket for AcceptEx: " + Errors.describe(Wsa.getLastError()));
       return;
     }
     IoContext io = new IoContext(IoContext.Kind.ACCEPT, null);
     io.acceptSocket = socket;
-    if (!wsa.acceptEx(listener, socket, null, 0, null, io)
-        && Wsa.getLastError() != ERROR_IO_PENDING) {
+    io.recycled = recycled;
+    io.addresses = WsaBuf.allocate(2 * ADDRESS_SLOT);
+    if (!extensions.acceptEx().acceptEx(listener, socket, io.addresses, 0, ADDRESS_SLOT,
+        ADDRESS_SLOT, null, io) && Wsa.getLastError() != ERROR_IO_PENDING) {
       LOG.log(stopping ? DEBUG : WARNING, "AcceptEx failed: "
           + Errors.describe(Wsa.getLastError()));
       wsa.closesocket(socket);
+      if (recycled != null) {
+        postAccept(); // with a new socket this time
+      }
       return;
     }
     acceptsPosted.incrementAndGet();
@@ -274,60 +389,106 @@ public final class IocpEchoServer implements EchoServer {
       LOG.log(DEBUG, "refused a connection beyond --max-connections " + options.maxConnections);
       return;
     }
+    // as on Windows: the accepted socket takes the listener's options, and the block the
+    // addresses of both ends
+    if (wsa.setsockopt(socket, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener) != 0) {
+      LOG.log(DEBUG, "SO_UPDATE_ACCEPT_CONTEXT: " + Errors.describe(Wsa.getLastError()));
+    }
+    SocketAddress[] remote = new SocketAddress[1];
+    extensions.getAcceptExSockaddrs().getAcceptExSockaddrs(io.addresses, 0, ADDRESS_SLOT,
+        ADDRESS_SLOT, null, remote);
     wsa.setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, 1);
-    if (wsa.createIoCompletionPort(socket, port, CONNECTION_KEY, 0) == null) {
+    IocpConnection c = new IocpConnection(socket);
+    c.peer = remote[0];
+    if (io.recycled != null) {
+      recycledAccepts.incrementAndGet();
+      c.skipOnSuccess = io.recycled.skipOnSuccess(); // bound to the port since its first accept
+    } else if (wsa.createIoCompletionPort(socket, port, CONNECTION_KEY, 0) == null) {
       LOG.log(WARNING, "cannot associate a connection: " + Errors.describe(Wsa.getLastError()));
       wsa.closesocket(socket);
       return;
+    } else {
+      c.skipOnSuccess = skipCompletionPortOnSuccess(socket);
     }
-    IocpConnection c = new IocpConnection(socket);
+    LOG.log(DEBUG, () -> "connection from " + c.peer
+        + (io.recycled != null ? " on a recycled socket" : ""));
     connections.add(c);
     if (stopping) {
       retire(c);
       return;
     }
-    postNextRecv(c);
-  }
-
-  // -- one operation at a time per connection --
-
-  private void postNextRecv(IocpConnection c) {
-    if (options.zeroByteReceives) {
-      if (c.buffer != null) {
-        buffers.give(c.buffer); // idle from here on: hold no buffer
-        c.buffer = null;
-      }
-      c.io.kind = IoContext.Kind.ZERO_BYTE_RECV;
-      c.one[0] = BufferPool.EMPTY;
-      post(c, wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, null));
-    } else {
-      postRecv(c);
+    if (postNextRecv(c)) {
+      completedInline(c, 0, c.count[0]);
     }
   }
 
-  private void postRecv(IocpConnection c) {
+  /**
+   * {@code SetFileCompletionNotificationModes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)}, as fast
+   * Windows servers set on every socket: the operations that finish at once, most of them on a busy
+   * connection, then cost no trip through the port.
+   *
+   * @return whether the mode is on; if not, every completion comes through the port, as before
+   */
+  private boolean skipCompletionPortOnSuccess(WsaSocket socket) {
+    if (wsa.setFileCompletionNotificationModes(socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+      return true;
+    }
+    LOG.log(DEBUG, "skip-on-success not available, every completion goes through the port: "
+        + Errors.describe(Wsa.getLastError()));
+    return false;
+  }
+
+  // -- one operation at a time per connection --
+  // Each post returns true when the operation finished during the call and, the socket being in
+  // skip-on-success mode, posts no packet (rule 26): the caller then handles it at once.
+
+  private boolean postNextRecv(IocpConnection c) {
+    if (!options.zeroByteReceives) {
+      return postRecv(c);
+    }
+    if (c.buffer != null) {
+      buffers.give(c.buffer); // idle from here on: hold no buffer
+      c.buffer = null;
+    }
+    c.io.kind = IoContext.Kind.ZERO_BYTE_RECV;
+    c.one[0] = BufferPool.EMPTY;
+    return started(c, wsa.recv(c.socket, c.one, 1, c.count, c.flags, c.io, null));
+  }
+
+  private boolean postRecv(IocpConnection c) {
     if (c.buffer == null) {
       c.buffer = buffers.take();
     }
     c.lastActive = System.nanoTime();
     c.io.kind = IoContext.Kind.RECV;
     c.one[0] = c.buffer.len(options.bufferSize);
-    post(c, wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, null));
+    return started(c, wsa.recv(c.socket, c.one, 1, c.count, c.flags, c.io, null));
   }
 
-  private void postSend(IocpConnection c, int bytes) {
+  private boolean postSend(IocpConnection c, int bytes) {
     c.lastActive = System.nanoTime();
     c.io.kind = IoContext.Kind.SEND;
     c.one[0] = c.buffer.len(bytes);
-    post(c, wsa.send(c.socket, c.one, 1, null, 0, c.io, null));
+    return started(c, wsa.send(c.socket, c.one, 1, c.count, 0, c.io, null));
   }
 
-  /** Both a pending start and an immediate success end in a packet; anything else is fatal. */
-  private void post(IocpConnection c, int result) {
-    if (result != 0 && Wsa.getLastError() != WSA_IO_PENDING) {
+  /**
+   * Judges a post. {@code WSA_IO_PENDING}: a packet follows. 0, finished during the call (rule 25):
+   * without skip-on-success a packet follows as well, so the worker that takes it handles it, not
+   * this one; with it, no packet comes and the result is ours. Any other error: the operation
+   * never started, nothing follows, and the connection is finished.
+   *
+   * @return true when the caller must handle the result now
+   */
+  private boolean started(IocpConnection c, int result) {
+    if (result == 0) {
+      return c.skipOnSuccess;
+    }
+    if (Wsa.getLastError() != WSA_IO_PENDING) {
       LOG.log(DEBUG, c.io.kind + " failed at once: " + Errors.describe(Wsa.getLastError()));
       retire(c);
     }
+    return false;
   }
 
   /** Closes the socket; any thread. A pending operation then completes, aborted, on a worker. */
@@ -337,9 +498,15 @@ public final class IocpEchoServer implements EchoServer {
     }
   }
 
-  /** The connection's last packet was handled (on a worker, its buffer's owner): free it all. */
+  /**
+   * The connection's last packet was handled (on a worker, its buffer's owner, with nothing left
+   * outstanding): free it all. Its socket goes back to the pool through {@code DisconnectEx}, or
+   * is closed.
+   */
   private void retire(IocpConnection c) {
-    closeConnection(c);
+    if (connections.remove(c) && (stopping || !sockets.recycle(c))) {
+      wsa.closesocket(c.socket);
+    }
     WsaBuf b = c.buffer;
     if (b != null) {
       c.buffer = null;
@@ -351,7 +518,11 @@ public final class IocpEchoServer implements EchoServer {
 
   private void reapIdle() {
     long idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleTimeoutMillis);
-    long period = Math.max(10, options.idleTimeoutMillis / 4);
+    long period = options.idleTimeoutMillis > 0 ? Math.max(10, options.idleTimeoutMillis / 4) : 1000;
+    if (options.silentTimeoutSeconds > 0) {
+      period = Math.min(period, 1000); // SO_CONNECT_TIME counts whole seconds
+    }
+    int[] connectedFor = new int[1];
     while (!stopping) {
       try {
         Thread.sleep(period);
@@ -360,13 +531,35 @@ public final class IocpEchoServer implements EchoServer {
       }
       long now = System.nanoTime();
       for (IocpConnection c : connections) {
-        if (now - c.lastActive > idleNanos) {
+        if (options.idleTimeoutMillis > 0 && now - c.lastActive > idleNanos) {
           LOG.log(DEBUG, "closing a connection idle for over "
               + options.idleTimeoutMillis + " ms");
           closeConnection(c); // its pending receive aborts; the worker ignores the packet
+        } else if (options.silentTimeoutSeconds > 0 && !c.received
+            && wsa.getsockopt(c.socket, SOL_SOCKET, SO_CONNECT_TIME, connectedFor) == 0
+            && connectedFor[0] >= options.silentTimeoutSeconds) {
+          LOG.log(DEBUG, "closing " + c.peer + ": connected " + connectedFor[0]
+              + " s and never sent");
+          silentClosed.incrementAndGet();
+          closeConnection(c);
         }
       }
     }
+  }
+
+  /** Sockets of closed connections waiting in the pool for an AcceptEx. */
+  public int pooledSockets() {
+    return sockets.idleCount();
+  }
+
+  /** Connections accepted into a recycled socket so far. */
+  public long recycledAccepts() {
+    return recycledAccepts.get();
+  }
+
+  /** Connections closed because they connected and never sent. */
+  public long silentConnectionsClosed() {
+    return silentClosed.get();
   }
 
   // -- shutdown --
@@ -386,10 +579,9 @@ public final class IocpEchoServer implements EchoServer {
     for (IocpConnection c : connections) {
       closeConnection(c);
     }
-    for (int i = 0; i < workers.size(); i++) {
-      wsa.postQueuedCompletionStatus(port, 0, SHUTDOWN_KEY, null); // one per worker
-    }
+    passOnShutdown(); // each worker takes it, posts it again and ends
     join(workers);
+    sockets.closeAll();
     reaper.interrupt();
     join(List.of(reaper));
     wsa.closeHandle(port);

@@ -132,7 +132,9 @@ final class DataCalls {
     if (code != 0) {
       return fail(code);
     }
-    int status = BlockingWaits.awaitBlocking(queue, token, null);
+    ExtendedOptions ext = queue.socket.ext; // SO_RCVTIMEO / SO_SNDTIMEO (rule 38)
+    int status = BlockingWaits.awaitBlocking(queue, token, null,
+        queue instanceof RecvQueue ? ext.receiveTimeoutMillis() : ext.sendTimeoutMillis());
     if (status != 0) {
       return fail(status);
     }

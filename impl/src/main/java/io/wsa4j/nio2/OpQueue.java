@@ -170,14 +170,15 @@ abstract class OpQueue {
 
   /**
    * The first half of {@link #post} for a caller that must update its own state between queuing
-   * and starting (ConnectEx); {@link #startCall} is the second half, outside every lock.
+   * and starting (ConnectEx, AcceptEx with an address block); {@link #startCall} is the second
+   * half, outside every lock.
    *
    * @return 0 if queued, else the Winsock code of the refusal
    */
   final synchronized int enqueueCall(WsaBuf[] buffers, int count, WsaOverlapped token,
-      ThreadState ts) {
+      NioSocket acceptSocket, ThreadState ts) {
     ts.beginCall(token);
-    int code = enqueue(buffers, count, null, token, null, null, 0, null, ts);
+    int code = enqueue(buffers, count, null, token, null, null, 0, acceptSocket, ts);
     if (code != 0) {
       ts.endCall();
     }
@@ -211,6 +212,19 @@ abstract class OpQueue {
       start(io);
     }
     return 0;
+  }
+
+  /**
+   * Queues an operation without starting it, for queues that complete or start it their own way
+   * (an ioctl's immediate op, DisconnectEx); the caller starts it. A blocking op's thread is the
+   * calling one.
+   *
+   * @return 0 if queued, else the Winsock code of the refusal
+   */
+  final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
+      WsaCompletionRoutine routine, Thread blockingThread, int flags) {
+    return enqueue(buffers, count, null, token, routine, blockingThread, flags, null,
+        ThreadState.current());
   }
 
   /** Queues an operation, or refuses it with no completion indication. Under the lock. */

@@ -28,6 +28,8 @@ final class SendQueue extends OpQueue {
   private static final int STAGING_BYTES = 16 * 1024;
   /** What {@link #nextIo} returns when the output is to be shut down (outside the lock). */
   private static final Object SHUT_OUTPUT = new Object();
+  /** What {@link #nextIo} returns when the FIN is out and a DisconnectEx waits to be told. */
+  private static final Object FIN_SENT = new Object();
 
   private final StagingPool pool;
 
@@ -44,6 +46,10 @@ final class SendQueue extends OpQueue {
   private boolean writingStaging;
   /** The receive side holds an end of stream until the write in flight settles. */
   private boolean eofWaiting;
+  /** A DisconnectEx waiting for the FIN, told outside this lock once it is out. */
+  private DisconnectQueue disconnect;
+  /** Why the FIN could not be sent (a Winsock code), or 0. */
+  private int finError;
 
   private final CompletionHandler<Integer, IoOp> fromOne = new CompletionHandler<>() {
     @Override
@@ -83,6 +89,15 @@ final class SendQueue extends OpQueue {
   void shutdown() {
     synchronized (this) {
       shutdownRequested = true;
+    }
+    pump();
+  }
+
+  /** {@code DisconnectEx}: as {@link #shutdown()}, and tells {@code d} once the FIN is out. */
+  void shutdownThen(DisconnectQueue d) {
+    synchronized (this) {
+      shutdownRequested = true;
+      disconnect = d;
     }
     pump();
   }
@@ -145,7 +160,7 @@ final class SendQueue extends OpQueue {
           outputShut = true;
           return SHUT_OUTPUT;
         }
-        return null;
+        return outputShut && disconnect != null ? FIN_SENT : null;
       }
       if (error != 0 || (error = socket.connectionError()) != 0) {
         finishHead(error); // the connection broke, maybe seen first by a receive
@@ -201,6 +216,20 @@ final class SendQueue extends OpQueue {
     }
     if (io == SHUT_OUTPUT) {
       shutdownOutput();
+      pump(); // a DisconnectEx waiting for this FIN is told now
+      return;
+    }
+    if (io == FIN_SENT) {
+      DisconnectQueue finished;
+      int finCode;
+      synchronized (this) {
+        finished = disconnect;
+        disconnect = null;
+        finCode = error != 0 ? error : finError;
+      }
+      if (finished != null) {
+        finished.finSent(finCode);
+      }
       return;
     }
     IoOp op = (IoOp) io;
@@ -254,6 +283,9 @@ final class SendQueue extends OpQueue {
       channel.shutdownOutput();
     } catch (IOException e) {
       // the connection is already gone; the next receive reports how
+      synchronized (this) {
+        finError = socket.connectionError() != 0 ? socket.connectionError() : Errors.toWinsock(e);
+      }
       LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed on " + socket, e);
     }
   }
