@@ -36,8 +36,9 @@ import java.util.Locale;
  *       {@code IOException}): the texts of {@link #TEXTS}, which are the English texts of the
  *       three platforms' JDKs — glibc and macOS {@code strerror}, the Windows JDK's own table and
  *       the Windows {@code FormatMessage} texts its asynchronous channels report;</li>
- *   <li>the texts of this machine's locale, learned once by {@link LocalErrorTexts} from errors
- *       it provokes on the loopback address: the JDK reports {@code strerror} in the process
+ *   <li>the texts of this machine's locale, learned once per process by {@link LocalErrorTexts}
+ *       (at the first {@code WSAStartup}, when the default locale is not English) from errors it
+ *       provokes on the loopback address: the JDK reports {@code strerror} in the process
  *       locale (it calls {@code setlocale}), so on a German system a reset reads "Die Verbindung
  *       wurde vom Kommunikationspartner zurückgesetzt";</li>
  *   <li>what the type alone implies (a refused connect, an address in use), else

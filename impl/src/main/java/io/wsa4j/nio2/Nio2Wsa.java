@@ -75,6 +75,7 @@ final class Nio2Wsa implements Wsa {
   private final DatagramCalls datagrams = new DatagramCalls(args);
 
   Nio2Wsa(WsaConfig config, String providerName) {
+    LocalErrorTexts.learnIfLocalized(); // once per process, here where no lock is held
     this.config = config;
     int number = CONTEXTS.incrementAndGet();
     this.data = new WsaData(0x0202, "wsa4j on Java NIO2 (" + System.getProperty("os.name") + ")",
