@@ -79,6 +79,9 @@ final class Errors {
     }
     String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
     if (t instanceof BindException) {
+      if (message.contains("permission denied")) {
+        return 10013; // WSAEACCES: the JDK reports EACCES of a send as a BindException
+      }
       return message.contains("assign") || message.contains("not available")
           ? WSAEADDRNOTAVAIL : WSAEADDRINUSE;
     }
@@ -111,6 +114,12 @@ final class Errors {
     if (message.contains("no route") || (message.contains("host") && message.contains("unreachable"))) {
       return WSAEHOSTUNREACH;
     }
+    if (message.contains("permission denied")) {
+      return 10013; // WSAEACCES: a broadcast address without SO_BROADCAST (EACCES)
+    }
+    if (message.contains("message too long")) {
+      return WSAEMSGSIZE;
+    }
     if (message.contains("no buffer space")) {
       return WSAENOBUFS;
     }
@@ -131,8 +140,15 @@ final class Errors {
 
   /**
    * The Win32 code {@code GetQueuedCompletionStatus} reports for an operation that failed with
-   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}).
+   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}, or
+   * {@code ERROR_PORT_UNREACHABLE} (1234) on a datagram socket).
    */
+  static int toWin32(int winsockCode, boolean datagram) {
+    // an ICMP port-unreachable: STATUS_PORT_UNREACHABLE, which Win32 reports as its own code
+    return datagram && winsockCode == WSAECONNRESET ? 1234 : toWin32(winsockCode);
+  }
+
+  /** As {@link #toWin32(int, boolean)} for a stream socket. */
   static int toWin32(int winsockCode) {
     switch (winsockCode) {
       case 0: return 0;
@@ -144,6 +160,7 @@ final class Errors {
       case WSAEHOSTUNREACH: return ERROR_HOST_UNREACHABLE;
       case WSAEINVAL: return ERROR_INVALID_PARAMETER;
       case WSAENOTSOCK: return ERROR_INVALID_HANDLE;
+      case WSAEMSGSIZE: return 234; // ERROR_MORE_DATA: a truncated datagram (rule 34)
       default: return winsockCode; // 995 and the rest are the same number in both spaces
     }
   }

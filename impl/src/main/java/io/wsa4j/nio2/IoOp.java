@@ -73,6 +73,10 @@ final class IoOp {
   boolean abandoned;
   /** Link in the queue FIFO, the free list, or a thread's APC queue. */
   IoOp next;
+  /** {@code WSARecvFrom}: where the datagram's source is written when it completes, or null. */
+  java.net.SocketAddress[] fromOut;
+  /** {@code WSASendTo}: the datagram's destination (null: the connected peer). */
+  java.net.InetSocketAddress to;
 
   IoOp(OpQueue owner) {
     this.owner = owner;
@@ -112,6 +116,8 @@ final class IoOp {
     cancelRequested = false;
     acceptSocket = null;
     next = null;
+    fromOut = null;
+    to = null;
   }
 
   /** Skips views that are full (receive) or drained (send). */
@@ -173,6 +179,8 @@ final class IoOp {
     issuer = null;
     blockingThread = null;
     acceptSocket = null;
+    fromOut = null;
+    to = null;
     owner.recycle(this);
   }
 

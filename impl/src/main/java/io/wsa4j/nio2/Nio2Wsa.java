@@ -44,6 +44,7 @@ final class Nio2Wsa implements Wsa {
   private final Set<NioSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<NioEvent> events = ConcurrentHashMap.newKeySet();
   private final PortCalls ports = new PortCalls(this);
+  private final DatagramCalls datagrams = new DatagramCalls(this);
   /** Handle values, Windows-like: multiples of 4. */
   private final AtomicLong handles = new AtomicLong(0x100);
   private volatile boolean cleanedUp;
@@ -206,6 +207,7 @@ final class Nio2Wsa implements Wsa {
     for (NioSocket s : sockets) {
       s.close(false);
     }
+    datagrams.stop();
     for (NioEvent e : events) {
       e.close();
     }
@@ -236,6 +238,7 @@ final class Nio2Wsa implements Wsa {
     sockets.add(s);
     if (cleanedUp) {
       s.close(false); // cleanup ran between the caller's check and the add
+      Wsa.setLastError(WSANOTINITIALISED);
       return null;
     }
     return s;
@@ -267,10 +270,10 @@ final class Nio2Wsa implements Wsa {
       code = WSANOTINITIALISED;
     } else if (af != AF_INET && af != AF_INET6) {
       code = WSAEAFNOSUPPORT;
-    } else if (type != SOCK_STREAM) {
+    } else if (type != SOCK_STREAM && type != SOCK_DGRAM) {
       code = WSAESOCKTNOSUPPORT;
-    } else if (protocol != 0 && protocol != IPPROTO_TCP) {
-      code = WSAEPROTONOSUPPORT;
+    } else if (protocol != 0 && protocol != (type == SOCK_STREAM ? IPPROTO_TCP : 17)) {
+      code = WSAEPROTONOSUPPORT; // TCP for streams, IPPROTO_UDP (17) for datagrams
     } else if (protocolInfo != null || group != 0 || (flags & ~WSA_FLAG_OVERLAPPED) != 0) {
       code = WSAEINVAL;
     }
@@ -278,12 +281,31 @@ final class Nio2Wsa implements Wsa {
       Wsa.setLastError(code);
       return WsaSocket.INVALID_SOCKET;
     }
-    NioSocket s = newSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    NioSocket s = type == SOCK_DGRAM
+        ? newDatagramSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0)
+        : newSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    return s != null ? s : WsaSocket.INVALID_SOCKET;
+  }
+
+  /** Makes and registers a datagram socket; null with the last error set if it cannot. */
+  private NioSocket newDatagramSocket(int family, boolean overlapped) {
+    int[] code = new int[1];
+    NioSocket s = datagrams.open(handles.getAndAdd(4), family, overlapped, code);
     if (s == null) {
+      Wsa.setLastError(code[0]);
+      return null;
+    }
+    sockets.add(s);
+    if (cleanedUp) {
+      s.close(false); // cleanup ran between the caller's check and the add
       Wsa.setLastError(WSANOTINITIALISED);
-      return WsaSocket.INVALID_SOCKET;
+      return null;
     }
     return s;
+  }
+
+  DatagramCalls datagrams() {
+    return datagrams;
   }
 
   @Override
@@ -411,6 +433,9 @@ final class Nio2Wsa implements Wsa {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (sock instanceof NioDatagramSocket) {
+      return result(((NioDatagramSocket) sock).setOption(level, option, value));
+    }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       // NIO2 has no linger option: only "off" can be honoured (rule 24)
       return value == -1 ? 0 : fail(WSAENOPROTOOPT);
@@ -430,6 +455,9 @@ final class Nio2Wsa implements Wsa {
     }
     if (badOut(valueOut)) {
       return fail(WSAEFAULT);
+    }
+    if (sock instanceof NioDatagramSocket) {
+      return result(((NioDatagramSocket) sock).getOption(level, option, valueOut));
     }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       valueOut[0] = -1;
@@ -485,6 +513,10 @@ final class Nio2Wsa implements Wsa {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (sock instanceof NioDatagramSocket) {
+      return datagramTransfer(receive, (NioDatagramSocket) sock, buffers, bufferCount, countOut,
+          flagsOut, flags, overlapped, routine);
+    }
     if (bufferCount < 1) {
       return fail(WSAEINVAL);
     }
@@ -532,6 +564,21 @@ final class Nio2Wsa implements Wsa {
     return fail(WSA_IO_PENDING); // rule 2: always correct, and callers must handle it anyway
   }
 
+  /** {@code WSASend}/{@code WSARecv} on a datagram socket: to and from the connected peer. */
+  private int datagramTransfer(boolean receive, NioDatagramSocket sock, WsaBuf[] buffers,
+      int bufferCount, int[] countOut, int[] flagsOut, int flags, WsaOverlapped overlapped,
+      WsaCompletionRoutine routine) {
+    if (receive) {
+      return datagrams.recvFrom(sock, buffers, bufferCount, countOut, flagsOut, null, overlapped,
+          routine);
+    }
+    if (!sock.isConnected()) {
+      return fail(WSAENOTCONN);
+    }
+    return datagrams.sendTo(sock, buffers, bufferCount, countOut, flags, null, overlapped,
+        routine);
+  }
+
   /** Rule 8: post on the thread's private token and park until it completes. */
   private int transferBlocking(OpQueue queue, WsaBuf[] buffers, int bufferCount, int[] countOut,
       int[] flagsOut, int opFlags) {
@@ -576,6 +623,9 @@ final class Nio2Wsa implements Wsa {
       }
     }
     int status = (int) overlapped.internal();
+    if (status == WSAEMSGSIZE) {
+      bytesTransferred[0] = (int) overlapped.internalHigh(); // a truncated datagram (rule 34)
+    }
     if (status != 0) {
       return failed(status);
     }

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   any --closesocket/cleanup--> CLOSED
  * </pre>
  */
-final class NioSocket extends WsaSocket {
+class NioSocket extends WsaSocket {
   private static final System.Logger LOG = System.getLogger("io.wsa4j");
 
   static final int ST_OPEN = 0;

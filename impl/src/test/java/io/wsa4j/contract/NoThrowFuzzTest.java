@@ -231,7 +231,7 @@ class NoThrowFuzzTest {
     p.add(must("socket", "af -1", e -> e.wsa.socket(-1, SOCK_STREAM, 0, null, 0, 0), codes(WSAEAFNOSUPPORT)));
     p.add(must("socket", "af MAX", e -> e.wsa.socket(Integer.MAX_VALUE, SOCK_STREAM, 0, null, 0, 0), codes(WSAEAFNOSUPPORT)));
     p.add(must("socket", "type -1", e -> e.wsa.socket(AF_INET, -1, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
-    p.add(must("socket", "type 2", e -> e.wsa.socket(AF_INET, 2, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
+    p.add(must("socket", "type 5", e -> e.wsa.socket(AF_INET, 5, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
     p.add(must("socket", "protocol MIN", e -> e.wsa.socket(AF_INET, SOCK_STREAM, Integer.MIN_VALUE, null, 0, 0), codes(WSAEPROTONOSUPPORT)));
     p.add(must("socket", "protocolInfo \"x\"", e -> e.wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, "x", 0, 0), codes(WSAEINVAL)));
     p.add(must("socket", "group MAX", e -> e.wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, Integer.MAX_VALUE, 0), codes(WSAEINVAL)));
