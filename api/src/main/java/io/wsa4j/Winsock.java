@@ -175,4 +175,142 @@ public final class Winsock {
   public static final int WAIT_IO_COMPLETION = 0xC0;
   /** {@link WsaOverlapped#internal()} while the operation is pending. */
   public static final int STATUS_PENDING = 0x103;
+
+  // -- section 5: socket types, protocols, flags --
+
+  /** UDP protocol number, for {@code SOCK_DGRAM} sockets. */
+  public static final int IPPROTO_UDP = 17;
+  /** IPv6-level options ({@link #IPV6_V6ONLY}). */
+  public static final int IPPROTO_IPV6 = 41;
+  /** {@code WSASocket} flag: the handle is not inherited by child processes (Java never does). */
+  public static final int WSA_FLAG_NO_HANDLE_INHERIT = 0x80;
+
+  // -- ioctls --
+
+  /** {@code ioctlsocket}: {@code argp[0] != 0} makes the socket non-blocking, 0 blocking. */
+  public static final int FIONBIO = 0x8004667E;
+  /** {@code ioctlsocket}: {@code argp[0]} receives the bytes a receive would return now. */
+  public static final int FIONREAD = 0x4004667F;
+  /** {@code WSAIoctl}: look up an extension function by its {@code WSAID_*} GUID. */
+  public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xC8000006;
+  /** {@code WSAIoctl}: keep-alive on/off, idle time and probe interval in milliseconds. */
+  public static final int SIO_KEEPALIVE_VALS = 0x98000004;
+
+  // -- network events (WSAEventSelect, WSAEnumNetworkEvents) --
+
+  /** Data can be received. */
+  public static final int FD_READ = 0x01;
+  /** Data can be sent. */
+  public static final int FD_WRITE = 0x02;
+  /** Out-of-band data arrived (never recorded: wsa4j has no OOB data). */
+  public static final int FD_OOB = 0x04;
+  /** A connection can be accepted. */
+  public static final int FD_ACCEPT = 0x08;
+  /** A non-blocking connect finished (its error code tells how). */
+  public static final int FD_CONNECT = 0x10;
+  /** The connection closed (error code 0 when graceful). */
+  public static final int FD_CLOSE = 0x20;
+  /** Index of {@link #FD_READ}'s error code in {@code iErrorCode}. */
+  public static final int FD_READ_BIT = 0;
+  /** Index of {@link #FD_WRITE}'s error code. */
+  public static final int FD_WRITE_BIT = 1;
+  /** Index of {@link #FD_OOB}'s error code. */
+  public static final int FD_OOB_BIT = 2;
+  /** Index of {@link #FD_ACCEPT}'s error code. */
+  public static final int FD_ACCEPT_BIT = 3;
+  /** Index of {@link #FD_CONNECT}'s error code. */
+  public static final int FD_CONNECT_BIT = 4;
+  /** Index of {@link #FD_CLOSE}'s error code. */
+  public static final int FD_CLOSE_BIT = 5;
+  /** Length of {@code iErrorCode}. */
+  public static final int FD_MAX_EVENTS = 10;
+  /** Default capacity of a {@link WsaFdSet}. */
+  public static final int FD_SETSIZE = 64;
+
+  // -- WSAPoll --
+
+  /** Normal data can be read. */
+  public static final int POLLRDNORM = 0x0100;
+  /** Priority band data can be read. */
+  public static final int POLLRDBAND = 0x0200;
+  /** {@code POLLRDNORM | POLLRDBAND}. */
+  public static final int POLLIN = 0x0300;
+  /** Priority data can be read. */
+  public static final int POLLPRI = 0x0400;
+  /** Normal data can be written. */
+  public static final int POLLWRNORM = 0x0010;
+  /** Same as {@link #POLLWRNORM}. */
+  public static final int POLLOUT = 0x0010;
+  /** Priority band data can be written. */
+  public static final int POLLWRBAND = 0x0020;
+  /** An error occurred. */
+  public static final int POLLERR = 0x0001;
+  /** The connection was closed or aborted. */
+  public static final int POLLHUP = 0x0002;
+  /** The socket is not valid (closed or foreign). */
+  public static final int POLLNVAL = 0x0004;
+
+  // -- socket options, part 2 --
+
+  /** Whether the socket is listening (get only). */
+  public static final int SO_ACCEPTCONN = 0x0002;
+  /** Allow sending to a broadcast address (datagram sockets). */
+  public static final int SO_BROADCAST = 0x0020;
+  /** Timeout of blocking sends, in milliseconds (0: none). */
+  public static final int SO_SNDTIMEO = 0x1005;
+  /** Timeout of blocking receives, in milliseconds (0: none). */
+  public static final int SO_RCVTIMEO = 0x1006;
+  /** The pending error, cleared by reading it (get only). */
+  public static final int SO_ERROR = 0x1007;
+  /** The socket type, {@link #SOCK_STREAM} or {@link #SOCK_DGRAM} (get only). */
+  public static final int SO_TYPE = 0x1008;
+  /** Makes an {@code AcceptEx} socket inherit its listener's state (value: the listener). */
+  public static final int SO_UPDATE_ACCEPT_CONTEXT = 0x700B;
+  /** Seconds the socket has been connected, -1 when not (get only). */
+  public static final int SO_CONNECT_TIME = 0x700C;
+  /** Completes the state of a {@code ConnectEx} socket. */
+  public static final int SO_UPDATE_CONNECT_CONTEXT = 0x7010;
+  /** Exclusive use of the local address. */
+  public static final int SO_EXCLUSIVEADDRUSE = ~SO_REUSEADDR;
+  /** An IPv6 socket accepts only IPv6 (level {@link #IPPROTO_IPV6}). */
+  public static final int IPV6_V6ONLY = 27;
+
+  // -- DisconnectEx / TransmitFile flags; SetFileCompletionNotificationModes flags --
+
+  /** {@code DisconnectEx}: disconnect (implied). */
+  public static final int TF_DISCONNECT = 0x01;
+  /** {@code DisconnectEx}: leave the handle reusable by {@code AcceptEx} or {@code ConnectEx}. */
+  public static final int TF_REUSE_SOCKET = 0x02;
+  /** An operation that succeeds at once posts no packet to the completion port. */
+  public static final int FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 0x1;
+  /** The handle's own event is not set on completion (wsa4j has none; accepted). */
+  public static final int FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
+
+  // -- errors, part 2 --
+
+  /** Permission denied (e.g. a broadcast without {@link #SO_BROADCAST}). */
+  public static final int WSAEACCES = 10013;
+  /** A blocking operation is in progress. */
+  public static final int WSAEINPROGRESS = 10036;
+  /** A destination address is required. */
+  public static final int WSAEDESTADDRREQ = 10039;
+  /** Win32: more data is available (completion-port form of {@link #WSAEMSGSIZE}). */
+  public static final int ERROR_MORE_DATA = 234;
+  /** Win32: the buffer is too small. */
+  public static final int ERROR_INSUFFICIENT_BUFFER = 122;
+
+  // -- extension function GUIDs, for WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) --
+
+  /** {@code WSAID_ACCEPTEX}. */
+  public static final java.util.UUID WSAID_ACCEPTEX =
+      java.util.UUID.fromString("b5367df1-cbac-11cf-95ca-00805f48a192");
+  /** {@code WSAID_GETACCEPTEXSOCKADDRS}. */
+  public static final java.util.UUID WSAID_GETACCEPTEXSOCKADDRS =
+      java.util.UUID.fromString("b5367df2-cbac-11cf-95ca-00805f48a192");
+  /** {@code WSAID_CONNECTEX}. */
+  public static final java.util.UUID WSAID_CONNECTEX =
+      java.util.UUID.fromString("25a207b9-ddf3-4660-8ee9-76e58c74063e");
+  /** {@code WSAID_DISCONNECTEX}. */
+  public static final java.util.UUID WSAID_DISCONNECTEX =
+      java.util.UUID.fromString("7fda2e11-8630-436f-a031-f536a6eec157");
 }

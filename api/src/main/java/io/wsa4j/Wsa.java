@@ -572,4 +572,274 @@ public interface Wsa extends AutoCloseable {
    */
   boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
       WsaOverlapped overlapped);
+
+  // -- section 5: the fast path --
+
+  /**
+   * {@code SetFileCompletionNotificationModes} (kernel32) for a socket: with
+   * {@link Winsock#FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}, an overlapped operation on {@code s}
+   * that returns success at once posts no packet to the socket's completion port (the caller
+   * handles it inline); one that returns {@code WSA_IO_PENDING} posts as before.
+   * {@link Winsock#FILE_SKIP_SET_EVENT_ON_HANDLE} is accepted (wsa4j has no handle event; the
+   * token's own event is still signaled). Modes accumulate and cannot be cleared.
+   *
+   * @param s the socket
+   * @param flags a combination of the two {@code FILE_SKIP_*} flags
+   * @return true, or false: {@code ERROR_INVALID_PARAMETER} (unknown flags),
+   *     {@code WSAENOTSOCK}, {@code WSANOTINITIALISED}
+   */
+  boolean setFileCompletionNotificationModes(WsaSocket s, int flags);
+
+  /**
+   * {@code CancelIo}: as {@link #cancelIoEx(WsaSocket, WsaOverlapped) cancelIoEx(s, null)}, but
+   * only for the operations on {@code s} that the calling thread issued.
+   *
+   * @param s the socket
+   * @return true, also when there was nothing to cancel (as Windows); false with
+   *     {@code WSAENOTSOCK} or {@code WSANOTINITIALISED}
+   */
+  boolean cancelIo(WsaSocket s);
+
+  // -- non-blocking mode and the readiness models --
+
+  /**
+   * {@code ioctlsocket}: {@link Winsock#FIONBIO} ({@code argp[0] != 0}: non-blocking) or
+   * {@link Winsock#FIONREAD} ({@code argp[0]} receives the bytes a receive would return now).
+   *
+   * @param s the socket
+   * @param cmd {@code FIONBIO} or {@code FIONREAD}
+   * @param argp element 0 is read ({@code FIONBIO}) or written ({@code FIONREAD})
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (unknown command; {@code FIONBIO 0}
+   *     while {@link #eventSelect} is active), {@code WSAEFAULT}, {@code WSAENOTSOCK}
+   */
+  int ioctlsocket(WsaSocket s, int cmd, int[] argp);
+
+  /**
+   * {@code WSAEventSelect}: makes {@code s} non-blocking and records each {@code FD_*} event of
+   * {@code networkEvents} as it happens, signaling {@code event}; {@code (null, 0)} cancels the
+   * selection.
+   *
+   * @param s the socket
+   * @param event the event to signal, or null with {@code networkEvents} 0
+   * @param networkEvents {@code FD_READ}, {@code FD_WRITE}, … combined
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL}, {@code WSAENOTSOCK},
+   *     {@code WSANOTINITIALISED}
+   */
+  int eventSelect(WsaSocket s, WsaEvent event, int networkEvents);
+
+  /**
+   * {@code WSAEnumNetworkEvents}: writes the events recorded since the last call and their error
+   * codes, clears the record and, when {@code event} is not null, resets it, atomically.
+   *
+   * @param s the socket
+   * @param event the event to reset, or null
+   * @param out the record to fill
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null {@code out}),
+   *     {@code WSAENOTSOCK}, {@code WSA_INVALID_HANDLE}
+   */
+  int enumNetworkEvents(WsaSocket s, WsaEvent event, WsaNetworkEvents out);
+
+  /**
+   * {@code select}: waits until a socket of the sets is ready, leaving in each set only the ready
+   * ones.
+   *
+   * @param nfds ignored, as on Windows
+   * @param readfds sockets to check for data, end of stream, a connection to accept or a reset;
+   *     may be null
+   * @param writefds sockets to check for being connected and able to send; may be null
+   * @param exceptfds sockets to check for a failed non-blocking connect; may be null
+   * @param timeout null waits forever; {@code (0, 0)} polls
+   * @return the number of ready sockets, 0 on timeout, or {@code SOCKET_ERROR}:
+   *     {@code WSAEINVAL} (all sets null or empty), {@code WSAENOTSOCK}, {@code WSAEINTR}
+   */
+  int select(int nfds, WsaFdSet readfds, WsaFdSet writefds, WsaFdSet exceptfds,
+      WsaTimeval timeout);
+
+  /**
+   * {@code WSAPoll}: waits until an entry's socket has an event, writing every entry's
+   * {@code revents}.
+   *
+   * @param fdArray the entries
+   * @param fds how many entries of {@code fdArray} to use
+   * @param timeoutMillis 0 polls; -1 waits forever
+   * @return how many entries have a non-zero {@code revents}, 0 on timeout, or
+   *     {@code SOCKET_ERROR}: {@code WSAEINVAL}, {@code WSAEFAULT}, {@code WSAEINTR}
+   */
+  int poll(WsaPollFd[] fdArray, int fds, int timeoutMillis);
+
+  // -- plain (non-WSA) data calls --
+
+  /**
+   * {@code send}: sends {@code buf[off .. off+len)}; blocks until all is sent, or on a
+   * non-blocking socket sends what fits now.
+   *
+   * @param s the socket
+   * @param buf the data
+   * @param off the first byte
+   * @param len how many bytes
+   * @param flags 0
+   * @return the bytes sent, or {@code SOCKET_ERROR} ({@code WSAEWOULDBLOCK} when non-blocking
+   *     and nothing fits, {@code WSAEFAULT}, {@code WSAENOTCONN}, …)
+   */
+  int send(WsaSocket s, byte[] buf, int off, int len, int flags);
+
+  /**
+   * {@code recv}: receives into {@code buf[off .. off+len)}; blocks until data is there, or on a
+   * non-blocking socket fails with {@code WSAEWOULDBLOCK}.
+   *
+   * @param s the socket
+   * @param buf the buffer
+   * @param off the first byte to write
+   * @param len the room
+   * @param flags 0 or {@code MSG_PEEK}
+   * @return the bytes received (0: the peer closed), or {@code SOCKET_ERROR}
+   */
+  int recv(WsaSocket s, byte[] buf, int off, int len, int flags);
+
+  /**
+   * {@code sendto}: sends one datagram to {@code to} (or, on a connected socket, to its peer).
+   *
+   * @param s the socket
+   * @param buf the data
+   * @param off the first byte
+   * @param len how many bytes
+   * @param flags 0
+   * @param to the destination, or null on a connected socket
+   * @return the bytes sent, or {@code SOCKET_ERROR}
+   */
+  int sendto(WsaSocket s, byte[] buf, int off, int len, int flags, SocketAddress to);
+
+  /**
+   * {@code recvfrom}: receives one datagram and its source.
+   *
+   * @param s the socket
+   * @param buf the buffer
+   * @param off the first byte to write
+   * @param len the room
+   * @param flags 0 or {@code MSG_PEEK}
+   * @param fromOut element 0 receives the source; may be null
+   * @return the bytes received, or {@code SOCKET_ERROR} ({@code WSAEMSGSIZE} when the datagram
+   *     was larger than {@code len})
+   */
+  int recvfrom(WsaSocket s, byte[] buf, int off, int len, int flags, SocketAddress[] fromOut);
+
+  /**
+   * {@code WSASendTo}: sends one datagram made of all the buffers, overlapped or not.
+   *
+   * @param s the socket
+   * @param buffers the data, gathered into one datagram
+   * @param bufferCount how many elements of {@code buffers} to use
+   * @param numberOfBytesSent written when the call completes at once; may be null with a token
+   * @param flags 0
+   * @param to the destination, or null on a connected socket
+   * @param overlapped the token, or null to block
+   * @param completionRoutine the routine, or null
+   * @return 0 when done, or {@code SOCKET_ERROR} ({@code WSA_IO_PENDING} when started)
+   */
+  int sendTo(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesSent, int flags,
+      SocketAddress to, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
+
+  /**
+   * {@code WSARecvFrom}: receives one datagram into the buffers and its source into
+   * {@code fromOut[0]}, written when the receive completes.
+   *
+   * @param s the socket
+   * @param buffers the buffers, filled in order
+   * @param bufferCount how many elements of {@code buffers} to use
+   * @param numberOfBytesRecvd written when the call completes at once; may be null with a token
+   * @param flags element 0 is read ({@code MSG_PEEK}) and written
+   * @param fromOut element 0 receives the source; may be null
+   * @param overlapped the token, or null to block
+   * @param completionRoutine the routine, or null
+   * @return 0 when done, or {@code SOCKET_ERROR} ({@code WSA_IO_PENDING} when started,
+   *     {@code WSAEMSGSIZE} for a datagram larger than the buffers)
+   */
+  int recvFrom(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesRecvd,
+      int[] flags, SocketAddress[] fromOut, WsaOverlapped overlapped,
+      WsaCompletionRoutine completionRoutine);
+
+  // -- WSAIoctl, extension functions, AcceptEx's address block, DisconnectEx --
+
+  /**
+   * {@code WSAIoctl}: {@link Winsock#SIO_GET_EXTENSION_FUNCTION_POINTER} ({@code inBuffer} a
+   * {@code WSAID_*} {@link java.util.UUID}; {@code outBuffer[0]} receives the
+   * {@link WsaExtensions} function object), {@link Winsock#SIO_KEEPALIVE_VALS} ({@code inBuffer}
+   * an {@code int[]{onoff, keepalivetime ms, keepaliveinterval ms}}), {@code FIONBIO},
+   * {@code FIONREAD}.
+   *
+   * @param s the socket
+   * @param ioControlCode the control code
+   * @param inBuffer the input, as described above
+   * @param outBuffer element 0 receives the output object, where there is one
+   * @param bytesReturned element 0 receives the size of the output in C; may be null
+   * @param overlapped ignored for these codes (they complete at once)
+   * @param completionRoutine ignored for these codes
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (unknown code or GUID),
+   *     {@code WSAEFAULT}, {@code WSAENOTSOCK}
+   */
+  int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
+      int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
+
+  /**
+   * {@code setsockopt} with a socket value: {@link Winsock#SO_UPDATE_ACCEPT_CONTEXT} (value: the
+   * listener an {@code AcceptEx} accepted {@code s} from) and
+   * {@link Winsock#SO_UPDATE_CONNECT_CONTEXT} (value: null) after {@code ConnectEx}.
+   *
+   * @param s the socket
+   * @param level {@code SOL_SOCKET}
+   * @param option one of the two options
+   * @param value the listener, or null
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTCONN} (no completed AcceptEx/ConnectEx),
+   *     {@code WSAENOPROTOOPT}, {@code WSAEINVAL}, {@code WSAENOTSOCK}
+   */
+  int setsockopt(WsaSocket s, int level, int option, WsaSocket value);
+
+  /**
+   * {@code AcceptEx} with its address block: as the six-argument {@code acceptEx}, and after the
+   * received data the local and the remote address are written into {@code outputBuffer}, read
+   * back with {@link #getAcceptExSockaddrs}.
+   *
+   * @param listener the listening socket
+   * @param acceptSocket a fresh or reusable socket that becomes the connection
+   * @param outputBuffer receives the first data, then the addresses
+   * @param receiveDataLength bytes of first data to wait for, or 0
+   * @param localAddressLength bytes reserved for the local address: at least its size + 16
+   * @param remoteAddressLength bytes reserved for the remote address: at least its size + 16
+   * @param bytesReceived written on immediate success; may be null
+   * @param overlapped the token; required
+   * @return true on immediate success; false with {@code ERROR_IO_PENDING} when started, or the
+   *     failure's code
+   */
+  boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
+      int receiveDataLength, int localAddressLength, int remoteAddressLength,
+      int[] bytesReceived, WsaOverlapped overlapped);
+
+  /**
+   * {@code GetAcceptExSockaddrs}: reads the addresses an eight-argument {@code acceptEx} wrote.
+   * Like the C function it reports no error; on a buffer it cannot read, the out-parameters are
+   * set to null.
+   *
+   * @param outputBuffer the buffer {@code acceptEx} filled
+   * @param receiveDataLength as passed to {@code acceptEx}
+   * @param localAddressLength as passed to {@code acceptEx}
+   * @param remoteAddressLength as passed to {@code acceptEx}
+   * @param localOut element 0 receives the local address; may be null
+   * @param remoteOut element 0 receives the remote address; may be null
+   */
+  void getAcceptExSockaddrs(WsaBuf outputBuffer, int receiveDataLength, int localAddressLength,
+      int remoteAddressLength, SocketAddress[] localOut, SocketAddress[] remoteOut);
+
+  /**
+   * {@code DisconnectEx}: shuts the connection down gracefully; with
+   * {@link Winsock#TF_REUSE_SOCKET} the handle becomes unconnected and reusable by
+   * {@code acceptEx} or {@code connectEx}, without it the handle can only be closed.
+   *
+   * @param s a connected socket
+   * @param overlapped the token, or null to block
+   * @param flags 0 or {@code TF_REUSE_SOCKET}
+   * @param reserved must be 0
+   * @return true when done; false with {@code ERROR_IO_PENDING} when started, or the failure's
+   *     code ({@code WSAEINVAL}, {@code WSAENOTCONN}, {@code WSAENOTSOCK})
+   */
+  boolean disconnectEx(WsaSocket s, WsaOverlapped overlapped, int flags, int reserved);
 }

@@ -49,7 +49,15 @@ public final class WsaError {
         "The remote system is not reachable by the transport.");
     def(Winsock.ERROR_CONNECTION_ABORTED, "ERROR_CONNECTION_ABORTED",
         "The network connection was aborted by the local system.");
+    def(Winsock.ERROR_MORE_DATA, "ERROR_MORE_DATA", "More data is available.");
+    def(Winsock.ERROR_INSUFFICIENT_BUFFER, "ERROR_INSUFFICIENT_BUFFER",
+        "The data area passed to a system call is too small.");
     def(Winsock.WSAEINTR, "WSAEINTR", "A blocking operation was interrupted.");
+    def(Winsock.WSAEACCES, "WSAEACCES",
+        "An attempt was made to access a socket in a way forbidden by its access permissions.");
+    def(Winsock.WSAEINPROGRESS, "WSAEINPROGRESS", "A blocking operation is currently executing.");
+    def(Winsock.WSAEDESTADDRREQ, "WSAEDESTADDRREQ",
+        "A required address was omitted from an operation on a socket.");
     def(Winsock.WSAEFAULT, "WSAEFAULT", "The system detected an invalid pointer address.");
     def(Winsock.WSAEINVAL, "WSAEINVAL", "An invalid argument was supplied.");
     def(Winsock.WSAEMFILE, "WSAEMFILE", "Too many open sockets.");

@@ -1,8 +1,10 @@
 package io.wsa4j.spi;
 
 import io.wsa4j.WsaBuf;
+import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaOverlappedEntry;
+import io.wsa4j.WsaPollFd;
 import java.nio.ByteBuffer;
 
 /**
@@ -70,7 +72,32 @@ public final class Spi {
     void fill(WsaOverlappedEntry entry, long completionKey, WsaOverlapped overlapped, int bytes);
   }
 
+  /** Writes {@code revents} of a {@link WsaPollFd}. */
+  public interface PollFdAccess {
+    /**
+     * Sets the entry's {@code revents}.
+     *
+     * @param entry the entry {@code poll} answers
+     * @param revents the events that happened
+     */
+    void revents(WsaPollFd entry, int revents);
+  }
+
+  /** Fills a {@link WsaNetworkEvents} in place. */
+  public interface NetworkEventsAccess {
+    /**
+     * Sets the recorded events and their codes.
+     *
+     * @param out the record {@code enumNetworkEvents} fills
+     * @param networkEvents the {@code FD_*} events
+     * @param errorCodes {@code FD_MAX_EVENTS} codes, indexed by {@code FD_*_BIT}
+     */
+    void fill(WsaNetworkEvents out, int networkEvents, int[] errorCodes);
+  }
+
   private static volatile OverlappedAccess overlappedAccess;
+  private static volatile PollFdAccess pollFdAccess;
+  private static volatile NetworkEventsAccess networkEventsAccess;
   private static volatile BufAccess bufAccess;
   private static volatile EntryAccess entryAccess;
 
@@ -105,6 +132,52 @@ public final class Spi {
     if (entryAccess == null) {
       entryAccess = access;
     }
+  }
+
+  /**
+   * Called once by {@link WsaPollFd}'s static initializer.
+   *
+   * @param access the accessor; later registrations are ignored
+   */
+  public static void register(PollFdAccess access) {
+    if (pollFdAccess == null) {
+      pollFdAccess = access;
+    }
+  }
+
+  /**
+   * Called once by {@link WsaNetworkEvents}'s static initializer.
+   *
+   * @param access the accessor; later registrations are ignored
+   */
+  public static void register(NetworkEventsAccess access) {
+    if (networkEventsAccess == null) {
+      networkEventsAccess = access;
+    }
+  }
+
+  /**
+   * The accessor for poll entries.
+   *
+   * @return the accessor registered by {@link WsaPollFd}, which is initialized if needed
+   */
+  public static PollFdAccess pollFd() {
+    if (pollFdAccess == null) {
+      initialize(WsaPollFd.class);
+    }
+    return pollFdAccess;
+  }
+
+  /**
+   * The accessor for network-event records.
+   *
+   * @return the accessor registered by {@link WsaNetworkEvents}, which is initialized if needed
+   */
+  public static NetworkEventsAccess networkEvents() {
+    if (networkEventsAccess == null) {
+      initialize(WsaNetworkEvents.class);
+    }
+    return networkEventsAccess;
   }
 
   /**

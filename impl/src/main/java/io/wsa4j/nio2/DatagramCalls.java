@@ -1,14 +1,15 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.*;
+import static io.wsa4j.nio2.Args.badOut;
+import static io.wsa4j.nio2.Args.fail;
 
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionRoutine;
 import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaSocket;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.locks.LockSupport;
@@ -34,12 +35,72 @@ final class DatagramCalls {
       new java.util.concurrent.atomic.AtomicInteger();
 
   private final Nio2Wsa context;
+  private final Args args;
   // guarded by this
   private DatagramSelector selector;
   private boolean stopped;
 
-  DatagramCalls(Nio2Wsa context) {
+  DatagramCalls(Nio2Wsa context, Args args) {
     this.context = context;
+    this.args = args;
+  }
+
+  // -- the calls, behind Nio2Wsa --
+
+  int sendto(WsaSocket s, byte[] buf, int off, int len, int flags, SocketAddress to) {
+    NioDatagramSocket d = datagramArg(s);
+    return d == null ? SOCKET_ERROR : sendto(d, buf, off, len, flags, to);
+  }
+
+  int recvfrom(WsaSocket s, byte[] buf, int off, int len, int flags, SocketAddress[] fromOut) {
+    NioDatagramSocket d = datagramArg(s);
+    return d == null ? SOCKET_ERROR : recvfrom(d, buf, off, len, flags, fromOut);
+  }
+
+  int sendTo(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesSent, int flags,
+      SocketAddress to, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
+    NioDatagramSocket d = datagramArg(s);
+    return d == null ? SOCKET_ERROR : sendTo(d, buffers, bufferCount, numberOfBytesSent, flags,
+        to, overlapped, completionRoutine);
+  }
+
+  int recvFrom(WsaSocket s, WsaBuf[] buffers, int bufferCount, int[] numberOfBytesRecvd,
+      int[] flags, SocketAddress[] fromOut, WsaOverlapped overlapped,
+      WsaCompletionRoutine completionRoutine) {
+    NioDatagramSocket d = datagramArg(s);
+    return d == null ? SOCKET_ERROR : recvFrom(d, buffers, bufferCount, numberOfBytesRecvd, flags,
+        fromOut, overlapped, completionRoutine);
+  }
+
+  /**
+   * The datagram socket behind an argument, or null with the last error set. A stream socket
+   * is refused with {@code WSAEOPNOTSUPP}: wsa4j's {@code sendTo}/{@code recvFrom} are for
+   * datagrams (on Windows they also work as {@code WSASend}/{@code WSARecv} on a connected
+   * stream socket, the address ignored; use those there).
+   */
+  private NioDatagramSocket datagramArg(WsaSocket s) {
+    NioSocket sock = args.socketArg(s);
+    if (sock == null) {
+      return null;
+    }
+    if (!(sock instanceof NioDatagramSocket)) {
+      fail(WSAEOPNOTSUPP);
+      return null;
+    }
+    return (NioDatagramSocket) sock;
+  }
+
+  /** {@code WSASend}/{@code WSARecv} on a datagram socket: to and from the connected peer. */
+  static int transfer(boolean receive, NioDatagramSocket sock, WsaBuf[] buffers,
+      int bufferCount, int[] countOut, int[] flagsOut, int flags, WsaOverlapped overlapped,
+      WsaCompletionRoutine routine) {
+    if (receive) {
+      return recvFrom(sock, buffers, bufferCount, countOut, flagsOut, null, overlapped, routine);
+    }
+    if (!sock.isConnected()) {
+      return fail(WSAENOTCONN);
+    }
+    return sendTo(sock, buffers, bufferCount, countOut, flags, null, overlapped, routine);
   }
 
   /** The context's selector, started on first use; null once cleanup stopped it. */
@@ -99,7 +160,7 @@ final class DatagramCalls {
   // -- WSASendTo / WSARecvFrom --
 
   /** {@code WSASendTo} (and {@code WSASend} when {@code to} is null on a connected socket). */
-  int sendTo(NioDatagramSocket s, WsaBuf[] buffers, int bufferCount, int[] sentOut, int flags,
+  static int sendTo(NioDatagramSocket s, WsaBuf[] buffers, int bufferCount, int[] sentOut, int flags,
       SocketAddress to, WsaOverlapped overlapped, WsaCompletionRoutine routine) {
     int code = checkBuffers(buffers, bufferCount, false);
     boolean blocking = overlapped == null || !s.overlapped;
@@ -122,14 +183,14 @@ final class DatagramCalls {
       code = checkToken(s, blocking, overlapped, routine);
     }
     if (code != 0) {
-      return Nio2Wsa.fail(code);
+      return fail(code);
     }
     return post(s.datagramSendQueue(), buffers, bufferCount, sentOut, null, 0, target, null,
         blocking ? null : overlapped, routine);
   }
 
   /** {@code WSARecvFrom} (and {@code WSARecv} when {@code fromOut} is null). */
-  int recvFrom(NioDatagramSocket s, WsaBuf[] buffers, int bufferCount, int[] recvdOut,
+  static int recvFrom(NioDatagramSocket s, WsaBuf[] buffers, int bufferCount, int[] recvdOut,
       int[] flags, SocketAddress[] fromOut, WsaOverlapped overlapped,
       WsaCompletionRoutine routine) {
     int code = checkBuffers(buffers, bufferCount, true);
@@ -149,7 +210,7 @@ final class DatagramCalls {
       code = checkToken(s, blocking, overlapped, routine);
     }
     if (code != 0) {
-      return Nio2Wsa.fail(code);
+      return fail(code);
     }
     return post(s.datagramRecvQueue(), buffers, bufferCount, recvdOut, flags, flags[0] & MSG_PEEK,
         null, fromOut, blocking ? null : overlapped, routine);
@@ -208,7 +269,7 @@ final class DatagramCalls {
   private static InetSocketAddress destination(NioDatagramSocket s, SocketAddress to, int[] code) {
     if (to == null) {
       if (!s.isConnected()) {
-        code[0] = s.isClosed() ? WSAENOTSOCK : WSAEDESTADDRREQ_CODE;
+        code[0] = s.isClosed() ? WSAENOTSOCK : WSAEDESTADDRREQ; // no destination, no peer
       }
       return null;
     }
@@ -224,36 +285,14 @@ final class DatagramCalls {
     return null;
   }
 
-  /** {@code WSAEDESTADDRREQ} (10039): no destination and no default peer. */
-  private static final int WSAEDESTADDRREQ_CODE = 10039;
-
-  /** The address as an {@link InetSocketAddress} of the socket's family, or null with a code. */
-  static InetSocketAddress address(NioSocket s, SocketAddress a, int[] code) {
-    if (!(a instanceof InetSocketAddress)) {
-      code[0] = a == null ? WSAEFAULT : WSAEAFNOSUPPORT;
-      return null;
-    }
-    InetSocketAddress isa = (InetSocketAddress) a;
-    if (isa.isUnresolved()) {
-      code[0] = WSAEADDRNOTAVAIL;
-      return null;
-    }
-    boolean familyMatches = s.family == AF_INET
-        ? isa.getAddress() instanceof Inet4Address
-        : isa.getAddress() instanceof Inet6Address;
-    if (!familyMatches) {
-      code[0] = WSAEAFNOSUPPORT;
-      return null;
-    }
-    if (isa.getPort() == 0) {
+  /** A destination of the socket's family, not port 0, or null with a code. */
+  private static InetSocketAddress address(NioSocket s, SocketAddress a, int[] code) {
+    InetSocketAddress isa = Args.addressFor(s.family, a, code);
+    if (isa != null && isa.getPort() == 0) {
       code[0] = WSAEADDRNOTAVAIL; // sendto port 0
       return null;
     }
     return isa;
-  }
-
-  private static boolean badOut(int[] out) {
-    return out == null || out.length < 1;
   }
 
   /**
@@ -278,7 +317,7 @@ final class DatagramCalls {
       }
     }
     if (code != 0) {
-      return Nio2Wsa.fail(code);
+      return fail(code);
     }
     int[] outcome = DatagramQueue.outcome();
     queue.drain(token, outcome);
@@ -288,7 +327,7 @@ final class DatagramCalls {
       status = outcome[1];
       bytes = outcome[2];
     } else if (overlapped != null) {
-      return Nio2Wsa.fail(WSA_IO_PENDING);
+      return fail(WSA_IO_PENDING);
     } else {
       status = awaitBlocking(queue, token);
       bytes = status == 0 || status == WSAEMSGSIZE ? (int) token.internalHigh() : 0;
@@ -302,7 +341,7 @@ final class DatagramCalls {
       }
     }
     if (status != 0) {
-      return Nio2Wsa.fail(status);
+      return fail(status);
     }
     Wsa.setLastError(0);
     return 0;
@@ -322,10 +361,10 @@ final class DatagramCalls {
   // -- sendto / recvfrom: the plain calls, on the thread's own buffer wrapper --
 
   /** {@code sendto}: the byte count, or {@code SOCKET_ERROR}. */
-  int sendto(NioDatagramSocket s, byte[] buf, int off, int len, int flags, SocketAddress to) {
+  private static int sendto(NioDatagramSocket s, byte[] buf, int off, int len, int flags, SocketAddress to) {
     WsaBuf[] one = wrap(buf, off, len, false);
     if (one == null) {
-      return Nio2Wsa.fail(WSAEFAULT);
+      return fail(WSAEFAULT);
     }
     int[] count = ThreadBuffers.get().count;
     int rc = sendTo(s, one, 1, count, flags, to, null, null);
@@ -334,11 +373,11 @@ final class DatagramCalls {
   }
 
   /** {@code recvfrom}: the byte count (0 for an empty datagram), or {@code SOCKET_ERROR}. */
-  int recvfrom(NioDatagramSocket s, byte[] buf, int off, int len, int flags,
+  private static int recvfrom(NioDatagramSocket s, byte[] buf, int off, int len, int flags,
       SocketAddress[] fromOut) {
     WsaBuf[] one = wrap(buf, off, len, true);
     if (one == null) {
-      return Nio2Wsa.fail(WSAEFAULT);
+      return fail(WSAEFAULT);
     }
     ThreadBuffers tb = ThreadBuffers.get();
     tb.flags[0] = flags;

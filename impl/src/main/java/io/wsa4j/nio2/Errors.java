@@ -31,6 +31,9 @@ import java.util.Locale;
  * checked first, messages only where the type says nothing.
  */
 final class Errors {
+  /** {@code ERROR_PORT_UNREACHABLE} (winerror.h): not among the contract's constants. */
+  static final int ERROR_PORT_UNREACHABLE = 1234;
+
   private Errors() {}
 
   /** The Winsock code for a failure NIO2 reported. */
@@ -80,7 +83,7 @@ final class Errors {
     String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
     if (t instanceof BindException) {
       if (message.contains("permission denied")) {
-        return 10013; // WSAEACCES: the JDK reports EACCES of a send as a BindException
+        return WSAEACCES; // the JDK reports EACCES of a send as a BindException
       }
       return message.contains("assign") || message.contains("not available")
           ? WSAEADDRNOTAVAIL : WSAEADDRINUSE;
@@ -115,7 +118,7 @@ final class Errors {
       return WSAEHOSTUNREACH;
     }
     if (message.contains("permission denied")) {
-      return 10013; // WSAEACCES: a broadcast address without SO_BROADCAST (EACCES)
+      return WSAEACCES; // a broadcast address without SO_BROADCAST (EACCES)
     }
     if (message.contains("message too long")) {
       return WSAEMSGSIZE;
@@ -145,7 +148,7 @@ final class Errors {
    */
   static int toWin32(int winsockCode, boolean datagram) {
     // an ICMP port-unreachable: STATUS_PORT_UNREACHABLE, which Win32 reports as its own code
-    return datagram && winsockCode == WSAECONNRESET ? 1234 : toWin32(winsockCode);
+    return datagram && winsockCode == WSAECONNRESET ? ERROR_PORT_UNREACHABLE : toWin32(winsockCode);
   }
 
   /** As {@link #toWin32(int, boolean)} for a stream socket. */
@@ -160,7 +163,7 @@ final class Errors {
       case WSAEHOSTUNREACH: return ERROR_HOST_UNREACHABLE;
       case WSAEINVAL: return ERROR_INVALID_PARAMETER;
       case WSAENOTSOCK: return ERROR_INVALID_HANDLE;
-      case WSAEMSGSIZE: return 234; // ERROR_MORE_DATA: a truncated datagram (rule 34)
+      case WSAEMSGSIZE: return ERROR_MORE_DATA; // a truncated datagram (rule 34)
       default: return winsockCode; // 995 and the rest are the same number in both spaces
     }
   }

@@ -240,22 +240,29 @@ final class NioDatagramSocket extends NioSocket {
       case SO_RCVBUF: return StandardSocketOptions.SO_RCVBUF;
       case SO_SNDBUF: return StandardSocketOptions.SO_SNDBUF;
       case SO_REUSEADDR: return StandardSocketOptions.SO_REUSEADDR;
-      case SO_BROADCAST_OPTION: return StandardSocketOptions.SO_BROADCAST;
+      case SO_BROADCAST: return StandardSocketOptions.SO_BROADCAST;
       default: return null;
     }
   }
 
-  /** {@code SO_BROADCAST} (0x0020, winsock2.h). */
-  static final int SO_BROADCAST_OPTION = 0x0020;
+  /** The stream options of the common table (SO_KEEPALIVE, TCP_NODELAY): UDP has none. */
+  @Override
+  synchronized int setOption(int index, int value) {
+    return WSAENOPROTOOPT;
+  }
 
-  /** {@code setsockopt} on a datagram socket: the options UDP has, applied to the channel. */
+  @Override
+  synchronized int getOption(int index, int[] out) {
+    return WSAENOPROTOOPT;
+  }
+
+  /**
+   * {@code setsockopt} of an option {@link #nioOption} knows, applied to the channel at once
+   * (the channel exists from {@code WSASocket} on).
+   */
   @SuppressWarnings("unchecked")
   synchronized int setOption(int level, int option, int value) {
     SocketOption<?> o = nioOption(level, option);
-    if (o == null) {
-      return level == SOL_SOCKET || level == IPPROTO_TCP || level == IPPROTO_UDP_LEVEL
-          ? WSAENOPROTOOPT : WSAEINVAL;
-    }
     try {
       if (o.type() == Boolean.class) {
         channel.setOption((SocketOption<Boolean>) o, value != 0);
@@ -271,13 +278,9 @@ final class NioDatagramSocket extends NioSocket {
     }
   }
 
-  /** {@code getsockopt} on a datagram socket; booleans read as 0 or 1. */
+  /** {@code getsockopt} of an option {@link #nioOption} knows; booleans read as 0 or 1. */
   synchronized int getOption(int level, int option, int[] out) {
     SocketOption<?> o = nioOption(level, option);
-    if (o == null) {
-      return level == SOL_SOCKET || level == IPPROTO_TCP || level == IPPROTO_UDP_LEVEL
-          ? WSAENOPROTOOPT : WSAEINVAL;
-    }
     try {
       Object v = channel.getOption(o);
       out[0] = v instanceof Boolean ? ((Boolean) v ? 1 : 0) : (Integer) v;
@@ -286,9 +289,6 @@ final class NioDatagramSocket extends NioSocket {
       return Errors.toWinsock(e);
     }
   }
-
-  /** {@code IPPROTO_UDP} (17), a valid option level. */
-  private static final int IPPROTO_UDP_LEVEL = 17;
 
   @Override
   synchronized int localAddress(SocketAddress[] out) {

@@ -1,7 +1,7 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.*;
-import static io.wsa4j.nio2.Nio2Wsa.failed;
+import static io.wsa4j.nio2.Args.failed;
 
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaCompletionPort;
@@ -29,6 +29,28 @@ final class PortCalls {
   /** The open ports, for statistics. */
   Iterable<NioPort> open() {
     return ports;
+  }
+
+  /**
+   * The port behind an argument, or null with the last error set: {@code WSANOTINITIALISED}
+   * after cleanup, else {@code ERROR_INVALID_HANDLE} for a null, closed or foreign handle.
+   */
+  NioPort portArg(WsaCompletionPort port) {
+    if (context.isCleanedUp()) {
+      Wsa.setLastError(WSANOTINITIALISED);
+      return null;
+    }
+    NioPort p = portOf(port);
+    if (p == null) {
+      Wsa.setLastError(ERROR_INVALID_HANDLE);
+    }
+    return p;
+  }
+
+  /** {@code PostQueuedCompletionStatus} on a valid port. */
+  boolean post(NioPort port, int bytesTransferred, long completionKey, WsaOverlapped overlapped) {
+    return port.post(completionKey, bytesTransferred, overlapped, 0, true)
+        || failed(port.isClosed() ? ERROR_INVALID_HANDLE : WSA_NOT_ENOUGH_MEMORY);
   }
 
   /** The port behind a handle of this context, or null (null, closed or foreign handle). */

@@ -3,10 +3,15 @@
  *
  * <h2>Pieces</h2>
  * <ul>
- *   <li>{@link io.wsa4j.nio2.Nio2Wsa}: the context; checks arguments in Winsock's order and
- *       delegates. Every failure leaves through {@code fail(code)}, which sets the last error.
- *       {@link io.wsa4j.nio2.PortCalls} holds the completion-port calls, {@link
- *       io.wsa4j.nio2.NioPort} a port (FIFO packets, LIFO waiters).
+ *   <li>{@link io.wsa4j.nio2.Nio2Wsa}: the context (its state and cleanup); delegates each call to
+ *       the class of its concern: {@link io.wsa4j.nio2.SocketCalls}, {@link
+ *       io.wsa4j.nio2.DataCalls}, {@link io.wsa4j.nio2.EventCalls}, {@link
+ *       io.wsa4j.nio2.PortCalls}, {@link io.wsa4j.nio2.ExtensionCalls}, {@link
+ *       io.wsa4j.nio2.ReadinessCalls}, {@link io.wsa4j.nio2.DatagramCalls}. {@link
+ *       io.wsa4j.nio2.Args} checks arguments in Winsock's order; every failure leaves through
+ *       {@code Args.fail(code)}, which sets the last error. {@link io.wsa4j.nio2.BlockingWaits}:
+ *       how a calling thread waits for one operation. {@link io.wsa4j.nio2.NioPort}: a port
+ *       (FIFO packets, LIFO waiters).
  *   <li>{@link io.wsa4j.nio2.AcceptQueue} / {@link io.wsa4j.nio2.ConnectQueue}: AcceptEx (and
  *       blocking accept) and ConnectEx, whose first transfer moves on to the data queues.
  *   <li>{@link io.wsa4j.nio2.StagingPool}: the library-owned buffers receives land in.

@@ -26,7 +26,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Rule 34 of API.md: datagram sockets, in every completion model. */
 @Timeout(30)
 class DatagramRulesTest extends UdpSupport {
-  private static final int ERROR_MORE_DATA_CODE = 234;
   private static final int ERROR_PORT_UNREACHABLE_CODE = 1234;
 
   /** How a test learns that an operation finished. */
@@ -93,7 +92,7 @@ class DatagramRulesTest extends UdpSupport {
           assertEquals(ov, got[0], () -> "packet's overlapped (" + lastErrorName() + ")");
           assertEquals(77, key[0], "completion key");
           int win32 = ok ? 0 : Wsa.getLastError();
-          int status = win32 == ERROR_MORE_DATA_CODE ? WSAEMSGSIZE
+          int status = win32 == ERROR_MORE_DATA ? WSAEMSGSIZE
               : win32 == ERROR_PORT_UNREACHABLE_CODE ? WSAECONNRESET
               : win32 == ERROR_OPERATION_ABORTED ? WSA_OPERATION_ABORTED : win32;
           return new Outcome(status, n[0], from[0], immediate);
@@ -367,13 +366,13 @@ class DatagramRulesTest extends UdpSupport {
     WsaSocket s = wsa.socket(AF_INET, SOCK_DGRAM, UDP, null, 0, 0);
     int[] n = new int[1];
     InetSocketAddress bcast = new InetSocketAddress("255.255.255.255", 9);
-    assertSocketError(10013, sendTo(s, new WsaBuf[] {holding(new byte[] {1})}, n, bcast, null,
+    assertSocketError(WSAEACCES, sendTo(s, new WsaBuf[] {holding(new byte[] {1})}, n, bcast, null,
         null), "sendTo 255.255.255.255");
     int[] v = {SENTINEL};
-    assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, 0x0020, v));
+    assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_BROADCAST, v));
     assertEquals(0, v[0], "SO_BROADCAST off by default");
-    assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, 0x0020, 1));
-    assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, 0x0020, v));
+    assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, SO_BROADCAST, 1));
+    assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_BROADCAST, v));
     assertEquals(1, v[0], "SO_BROADCAST on");
   }
 
@@ -454,7 +453,7 @@ class DatagramRulesTest extends UdpSupport {
     assertSocketError(WSAEOPNOTSUPP, wsa.listen(s, 5), "listen on UDP");
     assertSocketError(WSAENOTCONN, wsa.send(s, new WsaBuf[] {holding(new byte[1])}, 1,
         new int[1], 0, null, null), "send unconnected");
-    assertSocketError(WSAEDESTADDRREQ_CODE, sendTo(s, new WsaBuf[] {holding(new byte[1])},
+    assertSocketError(WSAEDESTADDRREQ, sendTo(s, new WsaBuf[] {holding(new byte[1])},
         new int[1], null, null, null), "sendTo without an address");
     assertEquals(0, wsa.shutdown(s, SD_SEND));
     assertSocketError(WSAESHUTDOWN, sendto(s, new byte[1], 0, 1, 0, local(s)), "send after SD_SEND");
@@ -465,7 +464,6 @@ class DatagramRulesTest extends UdpSupport {
     assertEquals(WSAEPROTONOSUPPORT, Wsa.getLastError());
   }
 
-  private static final int WSAEDESTADDRREQ_CODE = 10039;
 
   @Test
   @DisplayName("rule 34: IPv6 datagram sockets send and receive, 65,527 bytes at most")

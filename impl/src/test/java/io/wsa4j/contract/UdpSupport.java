@@ -10,7 +10,6 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionRoutine;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.nio2.UdpBridge;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,8 +25,7 @@ import java.nio.channels.DatagramChannel;
  * returns, so "a datagram is waiting" needs no sleep.
  */
 abstract class UdpSupport extends ContractSupport {
-  /** IPPROTO_UDP. */
-  static final int UDP = 17;
+  static final int UDP = io.wsa4j.Winsock.IPPROTO_UDP;
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   /** A datagram socket bound to the loopback address, port 0, overlapped. */
@@ -72,20 +70,20 @@ abstract class UdpSupport extends ContractSupport {
 
   protected int sendTo(WsaSocket s, WsaBuf[] bufs, int[] sent, SocketAddress to,
       WsaOverlapped ov, WsaCompletionRoutine routine) {
-    return UdpBridge.sendTo(wsa, s, bufs, bufs.length, sent, 0, to, ov, routine);
+    return wsa.sendTo(s, bufs, bufs.length, sent, 0, to, ov, routine);
   }
 
   protected int recvFrom(WsaSocket s, WsaBuf[] bufs, int[] recvd, int[] flags,
       SocketAddress[] from, WsaOverlapped ov, WsaCompletionRoutine routine) {
-    return UdpBridge.recvFrom(wsa, s, bufs, bufs.length, recvd, flags, from, ov, routine);
+    return wsa.recvFrom(s, bufs, bufs.length, recvd, flags, from, ov, routine);
   }
 
   protected int sendto(WsaSocket s, byte[] buf, int off, int len, int flags, SocketAddress to) {
-    return UdpBridge.sendto(wsa, s, buf, off, len, flags, to);
+    return wsa.sendto(s, buf, off, len, flags, to);
   }
 
   protected int recvfrom(WsaSocket s, byte[] buf, int off, int len, int flags,
       SocketAddress[] from) {
-    return UdpBridge.recvfrom(wsa, s, buf, off, len, flags, from);
+    return wsa.recvfrom(s, buf, off, len, flags, from);
   }
 }

@@ -12,7 +12,6 @@ import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.nio2.UdpBridge;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -48,14 +47,14 @@ class DatagramSocketLeakTest {
     assertEquals(0, wsa.bind(s, new InetSocketAddress(FaultSupport.LOOPBACK, 0)));
     SocketAddress[] self = new SocketAddress[1];
     assertEquals(0, wsa.getsockname(s, self));
-    assertEquals(payload.length, UdpBridge.sendto(wsa, s, payload, 0, payload.length, 0, self[0]));
+    assertEquals(payload.length, wsa.sendto(s, payload, 0, payload.length, 0, self[0]));
     int[] n = new int[1];
-    assertEquals(0, UdpBridge.recvFrom(wsa, s, new WsaBuf[] {buf}, 1, n, new int[1], null, null,
+    assertEquals(0, wsa.recvFrom(s, new WsaBuf[] {buf}, 1, n, new int[1], null, null,
         null), FaultSupport.lastError("recvFrom"));
     assertEquals(payload.length, n[0]);
     if (i % 2 == 1) {
       WsaOverlapped pending = new WsaOverlapped();
-      assertEquals(-1, UdpBridge.recvFrom(wsa, s, new WsaBuf[] {buf}, 1, null, new int[1], null,
+      assertEquals(-1, wsa.recvFrom(s, new WsaBuf[] {buf}, 1, null, new int[1], null,
           pending, null));
       assertEquals(WSA_IO_PENDING, Wsa.getLastError());
       assertEquals(0, wsa.closesocket(s));

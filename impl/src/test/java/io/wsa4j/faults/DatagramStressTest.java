@@ -17,7 +17,6 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.nio2.UdpBridge;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -172,7 +171,7 @@ class DatagramStressTest {
 
   private static void post(Wsa wsa, WsaSocket s, WsaBuf buf, WsaOverlapped ov,
       SocketAddress[] from) {
-    int rc = UdpBridge.recvFrom(wsa, s, new WsaBuf[] {buf}, 1, null, new int[1], from, ov, null);
+    int rc = wsa.recvFrom(s, new WsaBuf[] {buf}, 1, null, new int[1], from, ov, null);
     assertTrue(rc == 0 || Wsa.getLastError() == WSA_IO_PENDING,
         () -> "recvFrom: " + Wsa.getLastError());
     assertTrue(rc == 0 || rc == SOCKET_ERROR);
