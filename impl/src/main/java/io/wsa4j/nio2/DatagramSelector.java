@@ -31,6 +31,8 @@ final class DatagramSelector implements Runnable {
 
   private final Selector selector;
   private final Thread thread;
+  /** The per-key action of every select, made once (a method reference per loop would allocate). */
+  private final java.util.function.Consumer<SelectionKey> dispatcher = this::dispatch;
   private volatile boolean stopped;
 
   private DatagramSelector(Selector selector, ThreadFactory factory) {
@@ -67,7 +69,7 @@ final class DatagramSelector implements Runnable {
   public void run() {
     try {
       while (!stopped) {
-        selector.select(this::dispatch);
+        selector.select(dispatcher);
       }
     } catch (IOException | ClosedSelectorException e) {
       if (!stopped) {
