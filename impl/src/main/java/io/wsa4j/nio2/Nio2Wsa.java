@@ -21,6 +21,8 @@ import io.wsa4j.WsaTimeval;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousChannelGroup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -153,9 +155,16 @@ final class Nio2Wsa implements Wsa {
 
   @Override
   public WsaStats stats() {
+    // Under the monitor only the totals and the live set are copied: no socket's lock is taken
+    // there, so a closesocket (forget) never waits behind a snapshot that visits thousands of
+    // queues. A socket in the copy folds its counters into totals copied before: counted once.
+    Stats.Totals totals;
+    List<NioSocket> live;
     synchronized (stats) {
-      return stats.snapshot(sockets, sockets.size(), ports.open());
+      totals = stats.totals();
+      live = new ArrayList<>(sockets);
     }
+    return stats.snapshot(totals, live, ports.open());
   }
 
   @Override

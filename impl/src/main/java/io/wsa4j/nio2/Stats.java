@@ -69,14 +69,27 @@ final class Stats {
     (k == OpKind.RECV.ordinal() ? bytesIn : bytesOut).add(q.bytes);
   }
 
-  /** Totals plus the live queues of {@code sockets}. Under {@code this}. */
-  WsaStats snapshot(Iterable<NioSocket> sockets, int socketCount, Iterable<NioPort> ports) {
-    long[] p = sum(posted);
-    long[] c = sum(completed);
-    long[] f = sum(failed);
-    long[] a = sum(aborted);
-    long in = bytesIn.sum();
-    long out = bytesOut.sum();
+  /** The folded totals at one instant: taken under {@code this}, with the live set. */
+  record Totals(long[] posted, long[] completed, long[] failed, long[] aborted, long in,
+      long out) {}
+
+  /** The totals of closed sockets. Under {@code this}, so that no fold is half seen. */
+  Totals totals() {
+    return new Totals(sum(posted), sum(completed), sum(failed), sum(aborted), bytesIn.sum(),
+        bytesOut.sum());
+  }
+
+  /**
+   * {@code totals} plus the queues of {@code sockets}, the sockets live when the totals were
+   * taken. Not under {@code this}: each queue is read under its own lock only.
+   */
+  WsaStats snapshot(Totals totals, List<NioSocket> sockets, Iterable<NioPort> ports) {
+    long[] p = totals.posted();
+    long[] c = totals.completed();
+    long[] f = totals.failed();
+    long[] a = totals.aborted();
+    long in = totals.in();
+    long out = totals.out();
     long pending = 0;
     for (NioSocket s : sockets) {
       for (OpQueue q : s.queues()) {
@@ -105,7 +118,7 @@ final class Stats {
     for (NioPort port : ports) {
       depths.add(port.depth());
     }
-    return new WsaStats(socketCount, p, c, f, a, out, in, pending, byCode, depths);
+    return new WsaStats(sockets.size(), p, c, f, a, out, in, pending, byCode, depths);
   }
 
   private static long[] sum(LongAdder[] adders) {

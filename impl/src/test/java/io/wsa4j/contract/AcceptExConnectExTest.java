@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
@@ -45,7 +46,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * they complete through events and ports, their argument errors, and their aborts.
  */
 @Timeout(60)
-class AcceptExConnectExTest extends PortSupport {
+class AcceptExConnectExTest extends WsaFixture {
 
   /** How a completion is observed: the token's event, or the listener's/socket's port. */
   enum Via { EVENT, PORT }
@@ -97,7 +98,7 @@ class AcceptExConnectExTest extends PortSupport {
       } else {
         awaitEvent(ov.event());
       }
-      Outcome o = await(socket, ov);
+      Result o = await(socket, ov);
       assertFalse(o.ok(), "operation should fail");
       assertEquals(winsock, o.error(), "getOverlappedResult's code");
       assertEquals(winsock, ov.internal(), "the token's status");
@@ -128,19 +129,19 @@ class AcceptExConnectExTest extends PortSupport {
 
     assertEquals(0, watch.success(ov), "no data asked: 0 bytes");
     SocketAddress[] peer = new SocketAddress[1];
-    assertEquals(0, wsa.getpeername(acceptor, peer), PortSupport::lastError);
+    assertEquals(0, wsa.getpeername(acceptor, peer), WsaFixture::lastError);
     assertEquals(client.getLocalSocketAddress(), peer[0], "getpeername gives the client");
 
     byte[] toClient = randomBytes(1000);
     WsaOverlapped sendOv = new WsaOverlapped();
-    startSend(acceptor, sendOv, WsaBuf.wrap(toClient));
+    startSend(acceptor, sendOv, null, WsaBuf.wrap(toClient));
     assertArrayEquals(toClient, readFully(client.getInputStream(), toClient.length));
     assertEquals(toClient.length, awaitSuccess(acceptor, sendOv));
     byte[] fromClient = randomBytes(50);
     client.getOutputStream().write(fromClient);
     WsaBuf in = WsaBuf.allocate(64);
     WsaOverlapped recvOv = new WsaOverlapped();
-    startRecv(acceptor, recvOv, in);
+    startRecv(acceptor, recvOv, null, in);
     int n = awaitSuccess(acceptor, recvOv);
     assertArrayEquals(Arrays.copyOf(fromClient, n), bytesOf(in, n));
   }
@@ -207,7 +208,7 @@ class AcceptExConnectExTest extends PortSupport {
   void acceptExIntoUnfitAcceptor(BadAcceptor which) throws Exception {
     WsaSocket listener = listener();
     WsaSocket acceptor = which == BadAcceptor.BOUND ? boundSocket()
-        : which == BadAcceptor.CONNECTED ? connectToJdk().lib() : listener;
+        : which == BadAcceptor.CONNECTED ? connect().s() : listener;
     WsaOverlapped ov = new WsaOverlapped();
     assertFailsWith(WSAEINVAL, wsa.acceptEx(listener, acceptor, null, 0, null, ov), "acceptEx");
     assertTrue(ov.isCompleted(), "the token is not left pending");
@@ -268,7 +269,7 @@ class AcceptExConnectExTest extends PortSupport {
     }
     assertEquals(WSA_OPERATION_ABORTED, ov.internal(), "the token's status");
     if (which == Closed.ACCEPTOR) {
-      Outcome o = await(listener, ov);
+      Result o = await(listener, ov);
       assertFalse(o.ok());
       assertEquals(WSA_OPERATION_ABORTED, o.error(), "getOverlappedResult");
     }
@@ -322,8 +323,8 @@ class AcceptExConnectExTest extends PortSupport {
   @Test
   @DisplayName("rule 18: ConnectEx on a connected socket → WSAEISCONN (scenario 70)")
   void connectExConnected() throws IOException {
-    Conn c = connectToJdk();
-    assertFailsWith(WSAEISCONN, wsa.connectEx(c.lib(), c.peer().getLocalSocketAddress(), null,
+    Conn c = connect();
+    assertFailsWith(WSAEISCONN, wsa.connectEx(c.s(), c.peer().getLocalSocketAddress(), null,
         null, new WsaOverlapped()), "connectEx");
   }
 
@@ -369,7 +370,7 @@ class AcceptExConnectExTest extends PortSupport {
     peer.getOutputStream().write(data);
     WsaBuf in = WsaBuf.allocate(20);
     WsaOverlapped recvOv = new WsaOverlapped();
-    startRecv(s, recvOv, in);
+    startRecv(s, recvOv, null, in);
     int n = via == Via.PORT ? assertSuccessPacket(awaitPacket(watch.port), KEY, recvOv)
         : awaitSuccess(s, recvOv);
     assertArrayEquals(Arrays.copyOf(data, n), bytesOf(in, n));
@@ -392,7 +393,7 @@ class AcceptExConnectExTest extends PortSupport {
     InetSocketAddress bound = localAddress(s);
     WsaOverlapped ov = new WsaOverlapped();
     assertStarted(wsa.connectEx(s, refusingAddress(), null, null, ov), "connectEx");
-    Outcome refused = await(s, ov);
+    Result refused = await(s, ov);
     assertFalse(refused.ok());
     assertEquals(WSAECONNREFUSED, refused.error());
 

@@ -5,6 +5,7 @@ import static io.wsa4j.Winsock.SD_SEND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rule 8 of API.md: calls without a token, and sockets made without WSA_FLAG_OVERLAPPED, block. */
 @Timeout(30)
-class BlockingCallRulesTest extends ContractSupport {
+class BlockingCallRulesTest extends WsaFixture {
 
   /** A blocking recv into {@code buf}; asserts 0 with the count and flags 0, returns the bytes. */
   private byte[] blockingRecv(WsaSocket s, WsaBuf buf, WsaOverlapped ov, RoutineLog routine) {
@@ -48,7 +49,7 @@ class BlockingCallRulesTest extends ContractSupport {
     });
     receiver.awaitBlockedIn("recv");
 
-    c.peer().send(sent, pacing);
+    c.peerSend(sent, pacing);
     assertBytes(sent, receiver.get(), "received stream");
   }
 
@@ -81,7 +82,7 @@ class BlockingCallRulesTest extends ContractSupport {
         return got;
       });
       receiver.awaitBlockedIn("recv");
-      c.peer().send(sent, Pacing.BULK);
+      c.peerSend(sent, Pacing.BULK);
       byte[] got = receiver.get();
       assertBytes(Arrays.copyOf(sent, got.length), got, "received bytes");
     } else {
@@ -104,13 +105,13 @@ class BlockingCallRulesTest extends ContractSupport {
     byte[] data = randomBytes(6);
     WsaBuf[] bufs = {op == Op.RECV ? BufKind.HEAP.prefilled(16) : BufKind.HEAP.holding(data)};
     if (op == Op.RECV) {
-      c.peer().send(data, Pacing.BULK);
+      c.peerSend(data, Pacing.BULK);
     }
 
     int rc = op == Op.RECV
         ? wsa.recv(c.s(), bufs, 1, null, new int[] {0}, null, null)
         : wsa.send(c.s(), bufs, 1, null, 0, null, null);
-    assertSocketError(WSAEFAULT, rc, op + " without token and count");
+    assertFailsWith(WSAEFAULT, rc, op + " without token and count");
 
     // the failed call moved nothing: the next good call sees exactly the same data
     int[] count = {SENTINEL};
@@ -125,7 +126,7 @@ class BlockingCallRulesTest extends ContractSupport {
       assertEquals(0, wsa.send(c.s(), bufs, 1, count, 0, null, null),
           () -> "send: " + lastErrorName());
       assertEquals(0, wsa.shutdown(c.s(), SD_SEND), () -> "shutdown: " + lastErrorName());
-      assertBytes(data, c.peer().readToEnd(), "bytes at the peer: the failed send sent nothing");
+      assertBytes(data, c.peerReadToEnd(), "bytes at the peer: the failed send sent nothing");
     }
   }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaCompletionRoutine;
@@ -36,21 +37,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rule 13, {@code CancelIoEx}: what it aborts, how each abort is announced, and that no byte is lost. */
 @Timeout(60)
-class CancelIoExRulesTest extends PortSupport {
+class CancelIoExRulesTest extends WsaFixture {
 
   private static final long KEY = 31;
 
   @ParameterizedTest(name = "rule 13: cancelIoEx with nothing pending ({0}) → false, ERROR_NOT_FOUND")
   @ValueSource(strings = {"null token", "unused token", "completed token"})
   void nothingPending(String which) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped token = which.equals("null token") ? null : new WsaOverlapped();
     if (which.equals("completed token")) {
       c.peer().getOutputStream().write(1);
-      startRecv(c.lib(), token, WsaBuf.allocate(4));
-      assertEquals(1, awaitSuccess(c.lib(), token));
+      startRecv(c.s(), token, null, WsaBuf.allocate(4));
+      assertEquals(1, awaitSuccess(c.s(), token));
     }
-    assertFailsWith(ERROR_NOT_FOUND, wsa.cancelIoEx(c.lib(), token), "cancelIoEx");
+    assertFailsWith(ERROR_NOT_FOUND, wsa.cancelIoEx(c.s(), token), "cancelIoEx");
     if (token != null) {
       assertEquals(0, token.internal(), "a completed token keeps its status");
     }
@@ -59,36 +60,36 @@ class CancelIoExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 13: cancelIoEx on a pending token of another socket → false, ERROR_NOT_FOUND, the op goes on")
   void tokenOfAnotherSocket() throws Exception {
-    Conn a = connectToJdk();
-    Conn b = connectToJdk();
+    Conn a = connect();
+    Conn b = connect();
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(a.lib(), ov, WsaBuf.allocate(4));
-    assertFailsWith(ERROR_NOT_FOUND, wsa.cancelIoEx(b.lib(), ov), "cancelIoEx");
+    startPendingRecv(a.s(), ov, WsaBuf.allocate(4));
+    assertFailsWith(ERROR_NOT_FOUND, wsa.cancelIoEx(b.s(), ov), "cancelIoEx");
     a.peer().getOutputStream().write(7);
-    assertEquals(1, awaitSuccess(a.lib(), ov));
+    assertEquals(1, awaitSuccess(a.s(), ov));
   }
 
   @ParameterizedTest(name = "rule 13: cancelling one {0} receive among three aborts only that one; the others get the data in order")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void cancelOneAmongSeveral(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     List<WsaOverlapped> tokens = new ArrayList<>();
     List<WsaBuf> bufs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       tokens.add(new WsaOverlapped(wsa.createEvent()));
       bufs.add(kind.make(64));
-      startPendingRecv(c.lib(), tokens.get(i), bufs.get(i));
+      startPendingRecv(c.s(), tokens.get(i), bufs.get(i));
     }
     WsaOverlapped victim = tokens.get(1);
-    assertTrue(wsa.cancelIoEx(c.lib(), victim), PortSupport::lastError);
+    assertTrue(wsa.cancelIoEx(c.s(), victim), WsaFixture::lastError);
 
     awaitEvent(victim.event());
-    Outcome o = await(c.lib(), victim);
+    Result o = await(c.s(), victim);
     assertFalse(o.ok());
     assertEquals(WSA_OPERATION_ABORTED, o.error());
     assertEquals(COUNT_SENTINEL, o.bytes(), "count not written on failure");
     for (int i : new int[] {0, 2}) {
-      assertFailsWith(WSA_IO_INCOMPLETE, wsa.getOverlappedResult(c.lib(), tokens.get(i),
+      assertFailsWith(WSA_IO_INCOMPLETE, wsa.getOverlappedResult(c.s(), tokens.get(i),
           new int[1], false, new int[1]), "receive " + i + " still pending");
     }
 
@@ -96,10 +97,10 @@ class CancelIoExRulesTest extends PortSupport {
     c.peer().getOutputStream().write(data);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     for (int i : new int[] {0, 2}) {
-      int n = awaitSuccess(c.lib(), tokens.get(i));
+      int n = awaitSuccess(c.s(), tokens.get(i));
       got.write(bytesOf(bufs.get(i), n));
     }
-    got.write(recvFully(c.lib(), data.length - got.size()));
+    got.write(recvFully(c.s(), data.length - got.size()));
     assertArrayEquals(data, got.toByteArray(), "the remaining receives got the data, in order");
   }
 
@@ -108,11 +109,11 @@ class CancelIoExRulesTest extends PortSupport {
   @ParameterizedTest(name = "rule 13: cancelIoEx(null) aborts every pending receive, announced via {0}")
   @EnumSource(Mechanism.class)
   void cancelAllAnnouncesEach(Mechanism mechanism) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = null;
     if (mechanism == Mechanism.PORT) {
       port = newPort();
-      associate(c.lib(), port, KEY);
+      associate(c.s(), port, KEY);
     }
     List<WsaOverlapped> routineTokens = new ArrayList<>();
     List<Integer> routineErrors = new ArrayList<>();
@@ -126,11 +127,11 @@ class CancelIoExRulesTest extends PortSupport {
     for (int i = 0; i < 3; i++) {
       WsaOverlapped ov = new WsaOverlapped(wsa.createEvent());
       tokens.add(ov);
-      int rc = wsa.recv(c.lib(), new WsaBuf[] {WsaBuf.allocate(32)}, 1, null, new int[1], ov,
+      int rc = wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(32)}, 1, null, new int[1], ov,
           routine);
       assertPending(rc, "recv " + i);
     }
-    assertTrue(wsa.cancelIoEx(c.lib(), null), PortSupport::lastError);
+    assertTrue(wsa.cancelIoEx(c.s(), null), WsaFixture::lastError);
 
     switch (mechanism) {
       case EVENT:
@@ -170,15 +171,15 @@ class CancelIoExRulesTest extends PortSupport {
   }
 
   @ParameterizedTest(name = "rule 13: after cancelling pending {0} receives, a new receive gets every byte the peer sends, in order")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void noByteLostAfterCancel(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     for (int i = 0; i < 3; i++) {
-      startPendingRecv(c.lib(), new WsaOverlapped(), kind.make(1 + rnd.nextInt(4096)));
+      startPendingRecv(c.s(), new WsaOverlapped(), kind.make(1 + rnd.nextInt(4096)));
     }
-    assertTrue(wsa.cancelIoEx(c.lib(), null), PortSupport::lastError);
+    assertTrue(wsa.cancelIoEx(c.s(), null), WsaFixture::lastError);
     byte[] data = randomBytes(200_000);
-    inBackground("sender", () -> {
+    fork("sender", () -> {
       c.peer().getOutputStream().write(data);
       return null;
     });
@@ -186,8 +187,8 @@ class CancelIoExRulesTest extends PortSupport {
     while (got.size() < data.length) {
       WsaBuf buf = kind.make(1 + rnd.nextInt(16384));
       WsaOverlapped ov = new WsaOverlapped();
-      startRecv(c.lib(), ov, buf);
-      got.write(bytesOf(buf, awaitSuccess(c.lib(), ov)));
+      startRecv(c.s(), ov, null, buf);
+      got.write(bytesOf(buf, awaitSuccess(c.s(), ov)));
     }
     assertArrayEquals(data, got.toByteArray());
   }
@@ -200,7 +201,7 @@ class CancelIoExRulesTest extends PortSupport {
     associate(listener, port, KEY);
     WsaOverlapped first = new WsaOverlapped();
     assertStarted(wsa.acceptEx(listener, newSocket(), null, 0, null, first), "acceptEx");
-    assertTrue(wsa.cancelIoEx(listener, first), PortSupport::lastError);
+    assertTrue(wsa.cancelIoEx(listener, first), WsaFixture::lastError);
     assertFailurePacket(awaitPacket(port), KEY, first, ERROR_OPERATION_ABORTED);
 
     Socket client = jdkClient(localAddress(listener)); // connects while no AcceptEx is pending
@@ -263,9 +264,9 @@ class CancelIoExRulesTest extends PortSupport {
     assumeTrue(wsa.waitForMultipleEvents(1, new WsaEvent[] {event}, false, 500, false)
         == WSA_WAIT_TIMEOUT, "this system completed the connect at once");
 
-    assertTrue(wsa.cancelIoEx(s, ov), PortSupport::lastError);
+    assertTrue(wsa.cancelIoEx(s, ov), WsaFixture::lastError);
     awaitEvent(event);
-    Outcome o = await(s, ov);
+    Result o = await(s, ov);
     assertFalse(o.ok());
     assertEquals(WSA_OPERATION_ABORTED, o.error());
 
@@ -287,16 +288,16 @@ class CancelIoExRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 13: a cancelled receive's buffer is left untouched")
   void cancelledBufferUntouched() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] junk = randomBytes(256);
     WsaBuf buf = WsaBuf.wrap(junk.clone());
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, buf);
-    assertTrue(wsa.cancelIoEx(c.lib(), ov));
-    assertFalse(await(c.lib(), ov).ok());
+    startPendingRecv(c.s(), ov, buf);
+    assertTrue(wsa.cancelIoEx(c.s(), ov));
+    assertFalse(await(c.s(), ov).ok());
     byte[] data = randomBytes(256);
     c.peer().getOutputStream().write(data);
-    assertArrayEquals(data, recvFully(c.lib(), data.length));
+    assertArrayEquals(data, recvFully(c.s(), data.length));
     assertArrayEquals(junk, bytesOf(buf, junk.length), "nothing landed in the aborted buffer");
   }
 }

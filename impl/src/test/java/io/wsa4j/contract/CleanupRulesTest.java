@@ -15,17 +15,18 @@ import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 import static io.wsa4j.Winsock.WSA_WAIT_EVENT_0;
 import static io.wsa4j.Winsock.WSA_WAIT_FAILED;
-import static io.wsa4j.contract.ArgsSupport.BOUND_MS;
-import static io.wsa4j.contract.ArgsSupport.LOOPBACK;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
-import static io.wsa4j.contract.ArgsSupport.assertOk;
+import static io.wsa4j.testkit.WsaFixture.WAIT_MS;
+import static io.wsa4j.testkit.WsaFixture.LOOPBACK;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
+import static io.wsa4j.testkit.WsaFixture.assertOk;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaConfig;
@@ -33,10 +34,10 @@ import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Outcome;
-import io.wsa4j.contract.ArgsSupport.Routine;
-import io.wsa4j.contract.ArgsSupport.Worker;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Outcome;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.Worker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -63,12 +64,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Rule 23 ({@code cleanup}) and the half of rule 15 about calls after it (scenarios 3–5). */
 @Timeout(30)
 class CleanupRulesTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -79,13 +80,13 @@ class CleanupRulesTest {
 
   /** What cleanup finds alive: sockets, events, and two pending receives (event, routine). */
   static final class Alive {
-    Connection conn;
+    Conn conn;
     WsaSocket listener;
     WsaSocket unconnected;
     WsaEvent idle;
     WsaOverlapped withEvent;
     WsaOverlapped withRoutine;
-    final Routine routine = new Routine();
+    final RoutineLog routine = new RoutineLog();
     final WsaBuf eventBuf = WsaBuf.allocate(16);
     final WsaBuf routineBuf = WsaBuf.allocate(16);
   }
@@ -94,7 +95,7 @@ class CleanupRulesTest {
     Alive a = new Alive();
     a.conn = fx.connect();
     a.listener = fx.listener();
-    a.unconnected = fx.socket();
+    a.unconnected = fx.newSocket();
     a.idle = fx.event();
     a.withEvent = new WsaOverlapped(fx.event());
     a.withRoutine = new WsaOverlapped(fx.event());
@@ -112,8 +113,8 @@ class CleanupRulesTest {
     Alive a = alive();
     assertOk(wsa.cleanup(), "cleanup");
 
-    assertEquals(WSA_OPERATION_ABORTED, a.withEvent.internal(), ArgsSupport.name((int) a.withEvent.internal()));
-    assertEquals(WSA_OPERATION_ABORTED, a.withRoutine.internal(), ArgsSupport.name((int) a.withRoutine.internal()));
+    assertEquals(WSA_OPERATION_ABORTED, a.withEvent.internal(), WsaFixture.name((int) a.withEvent.internal()));
+    assertEquals(WSA_OPERATION_ABORTED, a.withRoutine.internal(), WsaFixture.name((int) a.withRoutine.internal()));
     assertTrue(a.withEvent.isCompleted());
     assertEquals(0, a.withEvent.internalHigh());
     assertFalse(a.withEvent.event().isSignaled(), "cleanup signaled an event");
@@ -129,7 +130,7 @@ class CleanupRulesTest {
   @DisplayName("rule 23: every thread blocked in a call of the context returns at once with its failure value")
   void rule23BlockedThreadsReturn() throws Exception {
     Alive a = alive();
-    Connection other = fx.connect();
+    Conn other = fx.connect();
     int[] count = {SENTINEL};
     Worker<Integer> wait = fx.start("wait",
         () -> wsa.waitForMultipleEvents(1, new WsaEvent[] {a.idle}, false, WSA_INFINITE, false));
@@ -162,12 +163,12 @@ class CleanupRulesTest {
 
   private static <T> void expect(String call, T value, int code, Outcome<T> out) {
     assertEquals(value, out.value(), call + " returned");
-    assertEquals(code, out.lastError(), () -> call + ": " + ArgsSupport.name(out.lastError()));
+    assertEquals(code, out.lastError(), () -> call + ": " + WsaFixture.name(out.lastError()));
   }
 
   @FunctionalInterface
   interface LaterCall {
-    Object call(ArgsSupport fx, Wsa wsa, Alive a) throws Exception;
+    Object call(WsaFixture fx, Wsa wsa, Alive a) throws Exception;
   }
 
   static Stream<Named<LaterCall>> laterCalls() {
@@ -224,8 +225,8 @@ class CleanupRulesTest {
     Alive a = alive();
     assertOk(wsa.cleanup(), "cleanup");
     Outcome<Object> out = fx.start("call", () -> call.call(fx, wsa, a)).await();
-    assertTrue(ArgsSupport.isFailureValue(out.value()), () -> "returned " + out.value());
-    assertEquals(WSANOTINITIALISED, out.lastError(), () -> ArgsSupport.name(out.lastError()));
+    assertTrue(WsaFixture.isFailureValue(out.value()), () -> "returned " + out.value());
+    assertEquals(WSANOTINITIALISED, out.lastError(), () -> WsaFixture.name(out.lastError()));
   }
 
   @Test
@@ -241,20 +242,20 @@ class CleanupRulesTest {
   @Test
   @DisplayName("rule 23: the context's I/O threads stop")
   void rule23IoThreadsStop() throws Exception {
-    List<Thread> before = ArgsSupport.ioThreads();
+    List<Thread> before = WsaFixture.ioThreads();
     Wsa ctx = fx.startup(WsaConfig.builder().ioThreads(2).build());
-    Connection c = fx.connect(ctx);
+    Conn c = fx.connect(ctx);
     WsaEvent e = fx.event(ctx);
     WsaOverlapped ov = new WsaOverlapped(e);
     assertFails(WSA_IO_PENDING, ctx.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[1], ov, null));
     c.peerSend("go");
-    assertEquals(WSA_WAIT_EVENT_0, ctx.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) BOUND_MS, false));
-    List<Thread> mine = new ArrayList<>(ArgsSupport.ioThreads());
+    assertEquals(WSA_WAIT_EVENT_0, ctx.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) WAIT_MS, false));
+    List<Thread> mine = new ArrayList<>(WsaFixture.ioThreads());
     mine.removeAll(before);
     assertFalse(mine.isEmpty(), "no new thread named wsa4j-io-*: cannot see the context's I/O threads");
 
     assertOk(ctx.cleanup(), "cleanup");
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     for (Thread t : mine) {
       t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       assertFalse(t.isAlive(), t.getName() + " still alive after cleanup");
@@ -271,7 +272,7 @@ class CleanupRulesTest {
     try {
       r = in.read();
     } catch (SocketException reset) {
-      r = -1; // "Connection reset": Windows resets open sockets at cleanup; a FIN is fine too
+      r = -1; // "Conn reset": Windows resets open sockets at cleanup; a FIN is fine too
     }
     assertEquals(-1, r, "the peer read data after cleanup");
   }
@@ -281,7 +282,7 @@ class CleanupRulesTest {
   void rule23OtherContextUntouched() throws Exception {
     alive();
     Wsa other = fx.other();
-    Connection c = fx.connect(other);
+    Conn c = fx.connect(other);
     WsaEvent e = fx.event(other);
     WsaOverlapped ov = new WsaOverlapped(e);
     WsaBuf buf = WsaBuf.allocate(8);
@@ -290,7 +291,7 @@ class CleanupRulesTest {
     assertOk(wsa.cleanup(), "cleanup");
 
     c.peerSend("still");
-    assertEquals(WSA_WAIT_EVENT_0, other.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) BOUND_MS, false));
+    assertEquals(WSA_WAIT_EVENT_0, other.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) WAIT_MS, false));
     assertEquals(0, ov.internal());
     assertEquals(5, ov.internalHigh());
     int[] n = {SENTINEL};
@@ -306,7 +307,7 @@ class CleanupRulesTest {
     lifeCycle(); // warm-up: classes, JDK caches and pools
     long before = countFds(fds);
     lifeCycle();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MS);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
     long now = countFds(fds);
     while (now > before && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -333,9 +334,9 @@ class CleanupRulesTest {
       SocketAddress[] name = new SocketAddress[1];
       assertOk(ctx.getsockname(l, name), "getsockname");
       try (Socket accepted = peers.accept(); Socket client = new Socket()) {
-        client.connect(name[0], (int) BOUND_MS);
+        client.connect(name[0], (int) WAIT_MS);
         WsaSocket a = ctx.accept(l, null);
-        assertFalse(a == WsaSocket.INVALID_SOCKET, ArgsSupport::lastErrorName);
+        assertFalse(a == WsaSocket.INVALID_SOCKET, WsaFixture::lastErrorName);
         WsaEvent e = ctx.createEvent();
         assertFails(WSA_IO_PENDING, ctx.recv(s, new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[1],
             new WsaOverlapped(e), null));

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaEvent;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Rules 12 (closesocket with operations pending) and 14 (connection errors) of API.md. */
 @Timeout(30)
-class CloseAndErrorRulesTest extends ContractSupport {
+class CloseAndErrorRulesTest extends WsaFixture {
 
   /** Receives and sends left pending on a congested connection whose peer neither sends nor reads. */
   private final class PendingOps {
@@ -143,7 +144,7 @@ class CloseAndErrorRulesTest extends ContractSupport {
       }
       default -> rc = wsa.closesocket(s);
     }
-    assertSocketError(WSAENOTSOCK, rc, call + " after closesocket");
+    assertFailsWith(WSAENOTSOCK, rc, call + " after closesocket");
     assertEquals(SENTINEL, count[0], "count written");
     assertFalse(fresh.event().isSignaled(), "a refused call signaled its event");
   }
@@ -162,7 +163,7 @@ class CloseAndErrorRulesTest extends ContractSupport {
       case GET_OVERLAPPED_RESULT -> {
         WsaOverlapped ov = token();
         assertPendingNow(startRecv(c.s(), ov, null, buf), ov);
-        c.peer().reset();
+        c.resetPeer();
         awaitSignaled(ov.event());
         int error = awaitFailure(c.s(), ov);
         assertEquals(WSAECONNRESET, error, () -> "getOverlappedResult: " + name(error));
@@ -171,7 +172,7 @@ class CloseAndErrorRulesTest extends ContractSupport {
         WsaOverlapped ov = token();
         RoutineLog log = new RoutineLog();
         assertPendingNow(startRecv(c.s(), ov, log, buf), ov);
-        c.peer().reset();
+        c.resetPeer();
         runRoutines(log, 1);
         int error = log.only().error();
         assertEquals(WSAECONNRESET, error, () -> "routine's error: " + name(error));
@@ -186,7 +187,7 @@ class CloseAndErrorRulesTest extends ContractSupport {
           return Wsa.getLastError();
         });
         receiver.awaitBlockedIn("recv");
-        c.peer().reset();
+        c.resetPeer();
         int error = receiver.get();
         assertEquals(WSAECONNRESET, error, () -> "blocking recv: " + name(error));
       }
@@ -200,7 +201,7 @@ class CloseAndErrorRulesTest extends ContractSupport {
     Conn c = connect();
     WsaOverlapped recv = token();
     assertPendingNow(startRecv(c.s(), recv, null, BufKind.HEAP.make(8)), recv);
-    c.peer().reset();
+    c.resetPeer();
     assertEquals(WSAECONNRESET, awaitFailure(c.s(), recv), "the reset reached the socket");
 
     WsaBuf[] bufs = {BufKind.HEAP.holding(randomBytes(1000))};
@@ -228,6 +229,6 @@ class CloseAndErrorRulesTest extends ContractSupport {
       nobody = (InetSocketAddress) probe.getLocalSocketAddress();
     }
     WsaSocket s = newSocket(WSA_FLAG_OVERLAPPED);
-    assertSocketError(WSAECONNREFUSED, wsa.connect(s, nobody), "connect to " + nobody);
+    assertFailsWith(WSAECONNREFUSED, wsa.connect(s, nobody), "connect to " + nobody);
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules 2 and 3 of API.md: how and when completion is indicated. */
 @Timeout(30)
-class CompletionIndicationRulesTest extends ContractSupport {
+class CompletionIndicationRulesTest extends WsaFixture {
 
   static Stream<Arguments> opsAndMechanisms() {
     return Arrays.stream(Op.values())
@@ -39,7 +40,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
     byte[] data = randomBytes(8);
     WsaBuf buf;
     if (op == Op.RECV) {
-      c.peer().send(data, Pacing.BULK);
+      c.peerSend(data, Pacing.BULK);
       WsaBuf first = BufKind.HEAP.prefilled(1);
       assertEquals(1, recvOverlapped(c.s(), token(), first), "first byte");
       buf = BufKind.HEAP.prefilled(data.length); // the other 7 bytes are now in the socket
@@ -75,7 +76,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
     }
     if (op == Op.SEND) {
       assertEquals(data.length, n, "send count");
-      assertBytes(data, c.peer().read(data.length), "bytes at the peer");
+      assertBytes(data, c.peerReadBytes(data.length), "bytes at the peer");
     } else {
       assertTrue(n >= 1 && n <= data.length - 1, "recv count " + n);
       assertBytes(Arrays.copyOfRange(data, 1, 1 + n), filledInOrder(n, buf), "received bytes");
@@ -98,7 +99,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
       startRecv(c.s(), ov, mechanism == Mechanism.ROUTINE ? log : null, buf);
       if (peerSent == got.size()) {
         int chunk = Math.min(1 + rnd.nextInt(24), sent.length - got.size());
-        c.peer().send(Arrays.copyOfRange(sent, got.size(), got.size() + chunk), pacing);
+        c.peerSend(Arrays.copyOfRange(sent, got.size(), got.size() + chunk), pacing);
         peerSent += chunk;
       }
       int n;
@@ -138,7 +139,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
     assertPendingNow(startRecv(c.s(), ov, null, BufKind.HEAP.make(8)), ov);
     assertFalse(ov.event().isSignaled(), "a pending recv left its event signaled");
 
-    c.peer().send(randomBytes(3), Pacing.BULK);
+    c.peerSend(randomBytes(3), Pacing.BULK);
     awaitSignaled(ov.event());
   }
 
@@ -151,7 +152,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
     byte[] data = randomBytes(4);
     if (op == Op.RECV) {
       startRecv(c.s(), ov, log, BufKind.HEAP.make(8));
-      c.peer().send(data, Pacing.BULK);
+      c.peerSend(data, Pacing.BULK);
     } else {
       startSend(c.s(), ov, log, BufKind.HEAP.holding(data));
     }
@@ -178,7 +179,7 @@ class CompletionIndicationRulesTest extends ContractSupport {
       int rc = op == Op.RECV
           ? wsa.recv(unconnected, bufs, 1, count, new int[] {0}, ov, routine)
           : wsa.send(unconnected, bufs, 1, count, 0, ov, routine);
-      assertSocketError(WSAENOTCONN, rc, op + " on an unconnected socket");
+      assertFailsWith(WSAENOTCONN, rc, op + " on an unconnected socket");
       assertEquals(SENTINEL, count[0], "count written by a failed call");
       assertTrue(ov.internal() != STATUS_PENDING, "a failed call left its token pending");
     }

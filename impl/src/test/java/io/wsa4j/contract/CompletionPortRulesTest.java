@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -49,7 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Completion ports: dequeuing (rule 21), association (rule 22), and their parts of rules 9, 14. */
 @Timeout(60)
-class CompletionPortRulesTest extends PortSupport {
+class CompletionPortRulesTest extends WsaFixture {
 
   /** A token subclass, as C code embeds an OVERLAPPED in a per-I/O struct. */
   static final class IoContext extends WsaOverlapped {
@@ -74,7 +75,7 @@ class CompletionPortRulesTest extends PortSupport {
   @MethodSource("postedValues")
   void postedValuesComeBackExactly(int bytes, long key, WsaOverlapped token) {
     WsaCompletionPort port = newPort();
-    assertTrue(wsa.postQueuedCompletionStatus(port, bytes, key, token), PortSupport::lastError);
+    assertTrue(wsa.postQueuedCompletionStatus(port, bytes, key, token), WsaFixture::lastError);
     Dequeued d = gqcs(port, WAIT_MS);
     assertTrue(d.ok(), d::toString);
     assertEquals(bytes, d.bytes());
@@ -98,14 +99,14 @@ class CompletionPortRulesTest extends PortSupport {
   }
 
   @ParameterizedTest(name = "rule 21: a successful {0} receive posts true, its count, key and token")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void successfulReceivePacket(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 125);
+    associate(c.s(), port, 125);
     WsaOverlapped ov = new WsaOverlapped();
     WsaBuf buf = kind.make(64);
-    startPendingRecv(c.lib(), ov, buf);
+    startPendingRecv(c.s(), ov, buf);
     assertNoPacket(port);
     byte[] data = randomBytes(12);
     c.peer().getOutputStream().write(data);
@@ -118,18 +119,18 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 21: a receive failed by a peer reset posts false, token, count, key, ERROR_NETNAME_DELETED (rule 14)")
   void resetReceivePacket() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 0x12345678L);
+    associate(c.s(), port, 0x12345678L);
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(16));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(16));
     resetPeer(c.peer());
 
     Dequeued d = awaitPacket(port);
     assertFailurePacket(d, 0x12345678L, ov, ERROR_NETNAME_DELETED);
     assertEquals(0, d.bytes(), "a failed receive moved no bytes");
     assertEquals(WSAECONNRESET, ov.internal(), "the token keeps the Winsock code");
-    Outcome o = await(c.lib(), ov);
+    Result o = await(c.s(), ov);
     assertFalse(o.ok());
     assertEquals(WSAECONNRESET, o.error(), "getOverlappedResult reports the Winsock code");
   }
@@ -137,12 +138,12 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 21: closesocket with a receive pending posts false with ERROR_OPERATION_ABORTED (rules 12, 14)")
   void closesocketAbortsPendingReceive() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 9);
+    associate(c.s(), port, 9);
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(16));
-    assertEquals(0, wsa.closesocket(c.lib()));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(16));
+    assertEquals(0, wsa.closesocket(c.s()));
 
     Dequeued d = awaitPacket(port);
     assertFailurePacket(d, 9, ov, ERROR_OPERATION_ABORTED);
@@ -154,11 +155,11 @@ class CompletionPortRulesTest extends PortSupport {
   @DisplayName("rule 21: closing the port under a waiting thread returns ERROR_ABANDONED_WAIT_0; later calls get ERROR_INVALID_HANDLE")
   void closingThePortReleasesWaiters() throws Exception {
     WsaCompletionPort port = newPort();
-    FutureTask<Dequeued> waiter = inBackground("gqcs-waiter", () -> gqcs(port, WSA_INFINITE));
-    awaitParked(threadOf(waiter));
-    assertTrue(wsa.closeHandle(port), PortSupport::lastError);
+    Background<Dequeued> waiter = fork("gqcs-waiter", () -> gqcs(port, WSA_INFINITE));
+    awaitBlocked(waiter.thread);
+    assertTrue(wsa.closeHandle(port), WsaFixture::lastError);
 
-    Dequeued d = result(waiter);
+    Dequeued d = waiter.get();
     assertFalse(d.ok());
     assertEquals(ERROR_ABANDONED_WAIT_0, d.error());
     assertNull(d.overlapped());
@@ -180,21 +181,21 @@ class CompletionPortRulesTest extends PortSupport {
   @DisplayName("rule 21: cleanup releases threads in getQueuedCompletionStatus and …Ex with ERROR_ABANDONED_WAIT_0 (rule 23)")
   void cleanupReleasesPortWaiters() throws Exception {
     WsaCompletionPort port = newPort();
-    FutureTask<Dequeued> plain = inBackground("gqcs", () -> gqcs(port, WSA_INFINITE));
-    awaitParked(threadOf(plain));
-    FutureTask<ExResult> ex = inBackground("gqcs-ex", () -> {
+    Background<Dequeued> plain = fork("gqcs", () -> gqcs(port, WSA_INFINITE));
+    awaitBlocked(plain.thread);
+    Background<ExResult> ex = fork("gqcs-ex", () -> {
       boolean ok = wsa.getQueuedCompletionStatusEx(port, new WsaOverlappedEntry[4], 4,
           new int[1], WSA_INFINITE, false);
       return new ExResult(ok, ok ? 0 : Wsa.getLastError());
     });
-    awaitParked(threadOf(ex));
+    awaitBlocked(ex.thread);
     assertEquals(0, cleanupNow());
 
-    Dequeued d = result(plain);
+    Dequeued d = plain.get();
     assertFalse(d.ok());
     assertEquals(ERROR_ABANDONED_WAIT_0, d.error());
     assertNull(d.overlapped());
-    assertEquals(new ExResult(false, ERROR_ABANDONED_WAIT_0), result(ex));
+    assertEquals(new ExResult(false, ERROR_ABANDONED_WAIT_0), ex.get());
   }
 
   @Test
@@ -209,7 +210,7 @@ class CompletionPortRulesTest extends PortSupport {
     WsaOverlappedEntry[] entries = new WsaOverlappedEntry[3];
     int[] removed = {COUNT_SENTINEL};
     assertTrue(wsa.getQueuedCompletionStatusEx(port, entries, 3, removed, WAIT_MS, false),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     assertEquals(3, removed[0]);
     for (int i = 0; i < 3; i++) {
       assertEntry(entries[i], i, 100 + i, tokens.get(i));
@@ -231,16 +232,16 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 21: getQueuedCompletionStatusEx returns a failed operation as an entry: true, its token holds the error")
   void exReturnsFailedOperations() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 66);
+    associate(c.s(), port, 66);
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(8));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(8));
     resetPeer(c.peer());
     WsaOverlappedEntry[] entries = new WsaOverlappedEntry[2];
     int[] removed = new int[1];
     assertTrue(wsa.getQueuedCompletionStatusEx(port, entries, 2, removed, WAIT_MS, false),
-        PortSupport::lastError);
+        WsaFixture::lastError);
     assertEquals(1, removed[0]);
     assertEntry(entries[0], 66, 0, ov);
     assertEquals(WSAECONNRESET, entries[0].overlapped().internal(), "the entry's token's status");
@@ -283,7 +284,7 @@ class CompletionPortRulesTest extends PortSupport {
   @ParameterizedTest(name = "rule 21: an alertable getQueuedCompletionStatusEx runs this thread''s routine, ending the wait (called while the receive is {0})")
   @ValueSource(strings = {"completed", "pending"})
   void alertableExRunsRoutines(String when) throws Exception {
-    Conn c = connectToJdk(); // not on a port: routines are allowed
+    Conn c = connect(); // not on a port: routines are allowed
     WsaCompletionPort port = newPort();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     AtomicInteger bytes = new AtomicInteger(-1);
@@ -292,17 +293,17 @@ class CompletionPortRulesTest extends PortSupport {
       bytes.set(error == 0 ? n : -error);
     };
     WsaOverlapped ov = new WsaOverlapped();
-    int rc = wsa.recv(c.lib(), new WsaBuf[] {WsaBuf.allocate(32)}, 1, null, new int[1], ov,
+    int rc = wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(32)}, 1, null, new int[1], ov,
         routine);
     assertPending(rc, "recv");
     byte[] data = randomBytes(5);
     if (when.equals("completed")) {
       c.peer().getOutputStream().write(data);
-      assertTrue(await(c.lib(), ov).ok(), "the receive completed"); // not alertable: routine waits
+      assertTrue(await(c.s(), ov).ok(), "the receive completed"); // not alertable: routine waits
       assertNull(ranOn.get(), "a routine runs only in an alertable wait");
     } else {
-      inBackground("late-sender", () -> {
-        awaitParked(mainThread);
+      fork("late-sender", () -> {
+        awaitBlocked(mainThread);
         c.peer().getOutputStream().write(data);
         return null;
       });
@@ -317,14 +318,14 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 9: a non-alertable getQueuedCompletionStatusEx does not run queued routines")
   void nonAlertableExLeavesRoutinesQueued() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
     AtomicInteger calls = new AtomicInteger();
     WsaOverlapped ov = new WsaOverlapped();
-    assertPending(wsa.recv(c.lib(), new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[1], ov,
+    assertPending(wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[1], ov,
         (e, n, o, f) -> calls.incrementAndGet()), "recv");
     c.peer().getOutputStream().write(1);
-    assertTrue(await(c.lib(), ov).ok());
+    assertTrue(await(c.s(), ov).ok());
     boolean ok = wsa.getQueuedCompletionStatusEx(port, new WsaOverlappedEntry[1], 1, new int[1],
         NO_PACKET_MS, false);
     assertFailsWith(WAIT_TIMEOUT, ok, "GQCSEx");
@@ -336,18 +337,18 @@ class CompletionPortRulesTest extends PortSupport {
   // -- rule 22 --
 
   @ParameterizedTest(name = "rule 22: a socket on a port posts both its send and its receive completion with its key ({0})")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void everyCompletionIsPosted(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, -77);
+    associate(c.s(), port, -77);
     WsaOverlapped recvOv = new IoContext("recv");
     WsaOverlapped sendOv = new IoContext("send");
-    startPendingRecv(c.lib(), recvOv, kind.make(100));
+    startPendingRecv(c.s(), recvOv, kind.make(100));
     byte[] out = randomBytes(300);
     WsaBuf sendBuf = kind.make(out.length);
     sendBuf.buf().put(0, out);
-    startSend(c.lib(), sendOv, sendBuf);
+    startSend(c.s(), sendOv, null, sendBuf);
     assertArrayEquals(out, readFully(c.peer().getInputStream(), out.length));
     c.peer().getOutputStream().write(randomBytes(10));
 
@@ -368,22 +369,22 @@ class CompletionPortRulesTest extends PortSupport {
   }
 
   @ParameterizedTest(name = "rule 22: a {0} receive that finds data already there still posts its packet")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void immediateCompletionIsPosted(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 125);
+    associate(c.s(), port, 125);
     byte[] data = randomBytes(1024);
     c.peer().getOutputStream().write(data);
     // let the data arrive first: a blocking peek returns once it is there
     WsaBuf peekBuf = WsaBuf.allocate(1);
     int[] one = new int[1];
-    assertEquals(0, withDeadline(() -> wsa.recv(c.lib(), new WsaBuf[] {peekBuf}, 1, one,
+    assertEquals(0, withDeadline(() -> wsa.recv(c.s(), new WsaBuf[] {peekBuf}, 1, one,
         new int[] {MSG_PEEK}, null, null), () -> "no data arrived"));
     WsaOverlapped ov = new WsaOverlapped();
     WsaBuf buf = kind.make(data.length);
     int[] n = {COUNT_SENTINEL};
-    int rc = wsa.recv(c.lib(), new WsaBuf[] {buf}, 1, n, new int[1], ov, null);
+    int rc = wsa.recv(c.s(), new WsaBuf[] {buf}, 1, n, new int[1], ov, null);
     assertStarted(rc, "recv");
     int count = assertSuccessPacket(awaitPacket(port), 125, ov);
     if (rc == 0) {
@@ -398,19 +399,19 @@ class CompletionPortRulesTest extends PortSupport {
   @ParameterizedTest(name = "rule 22: associating a socket a second time ({0} port) fails with null, ERROR_INVALID_PARAMETER")
   @EnumSource(SecondPort.class)
   void secondAssociationIsRefused(SecondPort which) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 1);
+    associate(c.s(), port, 1);
     WsaCompletionPort existing = which == SecondPort.SAME ? port
         : which == SecondPort.OTHER_EXISTING ? newPort() : null;
-    WsaCompletionPort again = wsa.createIoCompletionPort(c.lib(), existing, 2, 0);
+    WsaCompletionPort again = wsa.createIoCompletionPort(c.s(), existing, 2, 0);
     int code = Wsa.getLastError();
     assertNull(again);
     assertEquals(ERROR_INVALID_PARAMETER, code);
 
     // the first association still holds, with its key
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(8));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(8));
     c.peer().getOutputStream().write(3);
     assertSuccessPacket(awaitPacket(port), 1, ov);
     if (existing != null && existing != port) {
@@ -421,16 +422,16 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 22: with two ports, each socket's packets go to its own port")
   void packetsGoToTheSocketsOwnPort() throws Exception {
-    Conn a = connectToJdk();
-    Conn b = connectToJdk();
+    Conn a = connect();
+    Conn b = connect();
     WsaCompletionPort portA = newPort();
     WsaCompletionPort portB = newPort();
-    associate(a.lib(), portA, 0xA);
-    associate(b.lib(), portB, 0xB);
+    associate(a.s(), portA, 0xA);
+    associate(b.s(), portB, 0xB);
     WsaOverlapped ovA = new WsaOverlapped();
     WsaOverlapped ovB = new WsaOverlapped();
-    startPendingRecv(a.lib(), ovA, WsaBuf.allocate(8));
-    startPendingRecv(b.lib(), ovB, WsaBuf.allocate(8));
+    startPendingRecv(a.s(), ovA, WsaBuf.allocate(8));
+    startPendingRecv(b.s(), ovB, WsaBuf.allocate(8));
     b.peer().getOutputStream().write(2);
     a.peer().getOutputStream().write(1);
 
@@ -443,12 +444,12 @@ class CompletionPortRulesTest extends PortSupport {
   @Test
   @DisplayName("rule 22: an event on the token is signaled and a packet is posted, both (rule 3)")
   void eventAndPacketBoth() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 5);
+    associate(c.s(), port, 5);
     WsaEvent event = wsa.createEvent();
     WsaOverlapped ov = new WsaOverlapped(event);
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(8));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(8));
     c.peer().getOutputStream().write(4);
     assertEquals(WSA_WAIT_EVENT_0,
         wsa.waitForMultipleEvents(1, new WsaEvent[] {event}, false, WAIT_MS, false));
@@ -476,7 +477,7 @@ class CompletionPortRulesTest extends PortSupport {
       client = jdkClient(localAddress(listener));
       assertSuccessPacket(awaitPacket(port), 1000, acceptOv); // AcceptEx itself: on the listener
     }
-    assertTrue(accepted != WsaSocket.INVALID_SOCKET, PortSupport::lastError);
+    assertTrue(accepted != WsaSocket.INVALID_SOCKET, WsaFixture::lastError);
 
     WsaEvent event = wsa.createEvent();
     WsaOverlapped ov = new WsaOverlapped(event);
@@ -496,16 +497,16 @@ class CompletionPortRulesTest extends PortSupport {
   @ParameterizedTest(name = "rule 9: a completion routine for a {0} on a socket bound to a port → WSAEINVAL, routine never called")
   @ValueSource(strings = {"recv", "send"})
   void routineRefusedOnPortSocket(String op) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, 3);
+    associate(c.s(), port, 3);
     AtomicInteger calls = new AtomicInteger();
     WsaCompletionRoutine routine = (e, n, o, f) -> calls.incrementAndGet();
     WsaBuf[] bufs = {WsaBuf.wrap(randomBytes(16))};
     WsaOverlapped ov = new WsaOverlapped();
     int rc = op.equals("recv")
-        ? wsa.recv(c.lib(), bufs, 1, null, new int[1], ov, routine)
-        : wsa.send(c.lib(), bufs, 1, null, 0, ov, routine);
+        ? wsa.recv(c.s(), bufs, 1, null, new int[1], ov, routine)
+        : wsa.send(c.s(), bufs, 1, null, 0, ov, routine);
     assertFailsWith(WSAEINVAL, rc, op);
     c.peer().getOutputStream().write(randomBytes(4));
     assertEquals(0, wsa.sleepEx(NO_PACKET_MS, true), "no routine queued");

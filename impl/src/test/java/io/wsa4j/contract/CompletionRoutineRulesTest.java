@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaEvent;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * after the other (the contract orders the routines by queueing, which is not otherwise visible).
  */
 @Timeout(30)
-class CompletionRoutineRulesTest extends ContractSupport {
+class CompletionRoutineRulesTest extends WsaFixture {
 
   @Override
   protected WsaConfig config() {
@@ -69,12 +70,12 @@ class CompletionRoutineRulesTest extends ContractSupport {
   @EnumSource(AlertableWait.class)
   void routineRunsOnlyInAlertableWait(AlertableWait wait) throws Exception {
     Conn c = connect();
-    WsaEvent unrelated = newEvent();
+    WsaEvent unrelated = event();
     WsaOverlapped ov = token();
     RoutineLog log = new RoutineLog();
     startRecv(c.s(), ov, log, BufKind.HEAP.make(32));
     byte[] sent = randomBytes(6);
-    c.peer().send(sent, Pacing.BULK);
+    c.peerSend(sent, Pacing.BULK);
     awaitCompleted(ov);
 
     assertEquals(0, log.count(), "routine ran outside any wait");
@@ -111,7 +112,7 @@ class CompletionRoutineRulesTest extends ContractSupport {
       return wsa.sleepEx(WAIT_MS, true);
     });
     posted.await();
-    c.peer().send(randomBytes(5), Pacing.BULK);
+    c.peerSend(randomBytes(5), Pacing.BULK);
     awaitCompleted(ov);
 
     assertNoRoutineRuns(log);
@@ -130,7 +131,7 @@ class CompletionRoutineRulesTest extends ContractSupport {
     for (byte b : sent) {
       WsaOverlapped ov = token();
       startRecv(c.s(), ov, log, BufKind.HEAP.make(8));
-      c.peer().send(new byte[] {b}, Pacing.BULK);
+      c.peerSend(new byte[] {b}, Pacing.BULK);
       awaitCompleted(ov);
       order.add(ov);
     }
@@ -152,7 +153,7 @@ class CompletionRoutineRulesTest extends ContractSupport {
     WsaOverlapped ov = token();
     assertPendingNow(startRecv(c.s(), ov, log, BufKind.HEAP.make(8)), ov);
 
-    c.peer().reset();
+    c.resetPeer();
     runRoutines(log, 1);
     RoutineLog.Call call = log.only();
     assertEquals(WSAECONNRESET, call.error(), () -> "routine's error " + name(call.error()));
@@ -174,7 +175,7 @@ class CompletionRoutineRulesTest extends ContractSupport {
     issuer.thread.join();
 
     byte[] sent = randomBytes(3);
-    c.peer().send(sent, Pacing.BULK);
+    c.peerSend(sent, Pacing.BULK);
     int n = awaitSuccess(c.s(), ov);
     assertTrue(n >= 1 && n <= sent.length, "count " + n);
     assertNoRoutineRuns(log);

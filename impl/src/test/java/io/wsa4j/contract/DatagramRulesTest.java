@@ -309,7 +309,7 @@ class DatagramRulesTest extends UdpSupport {
     assertEquals(0, recvFrom(r, new WsaBuf[] {big}, n, new int[1], null, null, null));
     assertEquals(65_507, n[0]);
     assertArrayEquals(data, filledInOrder(65_507, big));
-    assertSocketError(WSAEMSGSIZE, sendTo(s, new WsaBuf[] {holding(new byte[65_508])}, n,
+    assertFailsWith(WSAEMSGSIZE, sendTo(s, new WsaBuf[] {holding(new byte[65_508])}, n,
         local(r), null, null), "sendTo 65,508 bytes");
   }
 
@@ -335,7 +335,7 @@ class DatagramRulesTest extends UdpSupport {
     byte[] data = randomBytes(5);
     assertEquals(0, wsa.send(s, new WsaBuf[] {holding(data)}, 1, n, 0, null, null));
     assertArrayEquals(data, receiveAt(friend));
-    assertSocketError(WSAEISCONN, sendTo(s, new WsaBuf[] {holding(data)}, n, addressOf(stranger),
+    assertFailsWith(WSAEISCONN, sendTo(s, new WsaBuf[] {holding(data)}, n, addressOf(stranger),
         null, null), "sendTo another address on a connected socket");
   }
 
@@ -366,7 +366,7 @@ class DatagramRulesTest extends UdpSupport {
     WsaSocket s = wsa.socket(AF_INET, SOCK_DGRAM, UDP, null, 0, 0);
     int[] n = new int[1];
     InetSocketAddress bcast = new InetSocketAddress("255.255.255.255", 9);
-    assertSocketError(WSAEACCES, sendTo(s, new WsaBuf[] {holding(new byte[] {1})}, n, bcast, null,
+    assertFailsWith(WSAEACCES, sendTo(s, new WsaBuf[] {holding(new byte[] {1})}, n, bcast, null,
         null), "sendTo 255.255.255.255");
     int[] v = {SENTINEL};
     assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_BROADCAST, v));
@@ -410,7 +410,7 @@ class DatagramRulesTest extends UdpSupport {
     } else {
       assertEquals(WSA_OPERATION_ABORTED, st.await().status());
     }
-    assertSocketError(WSAENOTSOCK, recvfrom(s, new byte[1], 0, 1, 0, null), "recvfrom after close");
+    assertFailsWith(WSAENOTSOCK, recvfrom(s, new byte[1], 0, 1, 0, null), "recvfrom after close");
   }
 
   @Test
@@ -438,25 +438,25 @@ class DatagramRulesTest extends UdpSupport {
   void socketCalls() throws Exception {
     WsaSocket s = wsa.socket(AF_INET, SOCK_DGRAM, 0, null, 0, WSA_FLAG_OVERLAPPED);
     SocketAddress[] out = new SocketAddress[1];
-    assertSocketError(WSAEINVAL, wsa.getsockname(s, out), "getsockname unbound");
-    assertSocketError(WSAEINVAL, recvfrom(s, new byte[1], 0, 1, 0, null), "recvfrom unbound");
+    assertFailsWith(WSAEINVAL, wsa.getsockname(s, out), "getsockname unbound");
+    assertFailsWith(WSAEINVAL, recvfrom(s, new byte[1], 0, 1, 0, null), "recvfrom unbound");
     assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, SO_RCVBUF, 1 << 20));
     assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1));
     assertEquals(0, wsa.bind(s, new InetSocketAddress(LOOPBACK, 0)));
-    assertSocketError(WSAEINVAL, wsa.bind(s, new InetSocketAddress(LOOPBACK, 0)), "bind twice");
+    assertFailsWith(WSAEINVAL, wsa.bind(s, new InetSocketAddress(LOOPBACK, 0)), "bind twice");
     int[] v = new int[1];
     assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_RCVBUF, v));
     assertTrue(v[0] >= 1 << 20, "SO_RCVBUF " + v[0]);
     assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_SNDBUF, v));
-    assertSocketError(WSAENOPROTOOPT, wsa.setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1), "TCP_NODELAY");
-    assertSocketError(WSAENOTCONN, wsa.getpeername(s, out), "getpeername unconnected");
-    assertSocketError(WSAEOPNOTSUPP, wsa.listen(s, 5), "listen on UDP");
-    assertSocketError(WSAENOTCONN, wsa.send(s, new WsaBuf[] {holding(new byte[1])}, 1,
+    assertFailsWith(WSAENOPROTOOPT, wsa.setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1), "TCP_NODELAY");
+    assertFailsWith(WSAENOTCONN, wsa.getpeername(s, out), "getpeername unconnected");
+    assertFailsWith(WSAEOPNOTSUPP, wsa.listen(s, 5), "listen on UDP");
+    assertFailsWith(WSAENOTCONN, wsa.send(s, new WsaBuf[] {holding(new byte[1])}, 1,
         new int[1], 0, null, null), "send unconnected");
-    assertSocketError(WSAEDESTADDRREQ, sendTo(s, new WsaBuf[] {holding(new byte[1])},
+    assertFailsWith(WSAEDESTADDRREQ, sendTo(s, new WsaBuf[] {holding(new byte[1])},
         new int[1], null, null, null), "sendTo without an address");
     assertEquals(0, wsa.shutdown(s, SD_SEND));
-    assertSocketError(WSAESHUTDOWN, sendto(s, new byte[1], 0, 1, 0, local(s)), "send after SD_SEND");
+    assertFailsWith(WSAESHUTDOWN, sendto(s, new byte[1], 0, 1, 0, local(s)), "send after SD_SEND");
     assertEquals(0, wsa.closesocket(s));
     assertEquals(WsaSocket.INVALID_SOCKET, wsa.socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP, null, 0, 0));
     assertEquals(WSAEPROTONOSUPPORT, Wsa.getLastError());
@@ -479,7 +479,7 @@ class DatagramRulesTest extends UdpSupport {
     WsaBuf into = BufKind.DIRECT.prefilled(65_527);
     assertEquals(0, recvFrom(b, new WsaBuf[] {into}, n, new int[1], null, null, null));
     assertArrayEquals(data, filledInOrder(65_527, into));
-    assertSocketError(WSAEMSGSIZE, sendTo(a, new WsaBuf[] {holding(new byte[65_528])}, n,
+    assertFailsWith(WSAEMSGSIZE, sendTo(a, new WsaBuf[] {holding(new byte[65_528])}, n,
         local(b), null, null), "65,528 bytes over IPv6");
     assertNull(null);
   }

@@ -10,22 +10,23 @@ import static io.wsa4j.Winsock.WSA_WAIT_EVENT_0;
 import static io.wsa4j.Winsock.WSA_WAIT_FAILED;
 import static io.wsa4j.Winsock.WSA_WAIT_IO_COMPLETION;
 import static io.wsa4j.Winsock.WSA_WAIT_TIMEOUT;
-import static io.wsa4j.contract.ArgsSupport.BOUND_MS;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
+import static io.wsa4j.testkit.WsaFixture.WAIT_MS;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Outcome;
-import io.wsa4j.contract.ArgsSupport.Routine;
-import io.wsa4j.contract.ArgsSupport.Worker;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Outcome;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.Worker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -50,12 +51,12 @@ class EventWaitRulesTest {
   /** Timer slack allowed below a timeout when checking that a wait lasted at least that long. */
   private static final long SLACK_MS = 10;
 
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -100,7 +101,7 @@ class EventWaitRulesTest {
 
   @FunctionalInterface
   interface BadEvent {
-    WsaEvent make(ArgsSupport fx);
+    WsaEvent make(WsaFixture fx);
   }
 
   @FunctionalInterface
@@ -111,9 +112,9 @@ class EventWaitRulesTest {
   static List<Named<BadEvent>> badEvents() {
     return List.of(
         Named.of("null", fx -> null),
-        Named.of("closed", ArgsSupport::closedEvent),
-        Named.of("foreign (another context's)", ArgsSupport::foreignEvent),
-        Named.of("another provider's", fx -> ArgsSupport.alienEvent()),
+        Named.of("closed", WsaFixture::closedEvent),
+        Named.of("foreign (another context's)", WsaFixture::foreignEvent),
+        Named.of("another provider's", fx -> WsaFixture.alienEvent()),
         Named.of("cleaned-up context's", fx -> {
           Wsa gone = fx.startup();
           WsaEvent e = fx.event(gone);
@@ -163,7 +164,7 @@ class EventWaitRulesTest {
 
   @FunctionalInterface
   interface WaitMaker {
-    BadWait make(ArgsSupport fx, WsaEvent signaled);
+    BadWait make(WsaFixture fx, WsaEvent signaled);
   }
 
   static Stream<Named<WaitMaker>> invalidParameterWaits() {
@@ -189,7 +190,7 @@ class EventWaitRulesTest {
         Named.of("null element", (fx, s) -> new BadWait("null", 1, new WsaEvent[] {null})),
         Named.of("closed event", (fx, s) -> new BadWait("closed", 1, new WsaEvent[] {fx.closedEvent()})),
         Named.of("foreign event", (fx, s) -> new BadWait("foreign", 1, new WsaEvent[] {fx.foreignEvent()})),
-        Named.of("another provider's event", (fx, s) -> new BadWait("alien", 1, new WsaEvent[] {ArgsSupport.alienEvent()})),
+        Named.of("another provider's event", (fx, s) -> new BadWait("alien", 1, new WsaEvent[] {WsaFixture.alienEvent()})),
         Named.of("closed event after a signaled one", (fx, s) -> new BadWait("closed 2nd", 2, new WsaEvent[] {s, fx.closedEvent()})),
         Named.of("null element after a signaled one", (fx, s) -> new BadWait("null 2nd", 2, new WsaEvent[] {s, null})));
   }
@@ -220,7 +221,7 @@ class EventWaitRulesTest {
   void rule20InvalidParameter(WaitMaker maker, boolean waitAll, int timeout) throws Exception {
     Outcome<Integer> out = waitOnWorker(maker.make(fx, signaled()), waitAll, timeout);
     assertEquals(WSA_WAIT_FAILED, out.value());
-    assertEquals(WSA_INVALID_PARAMETER, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSA_INVALID_PARAMETER, out.lastError(), WsaFixture.name(out.lastError()));
   }
 
   @DisplayName("rule 20: a null, closed or foreign event → WSA_WAIT_FAILED + WSA_INVALID_HANDLE")
@@ -229,7 +230,7 @@ class EventWaitRulesTest {
   void rule20InvalidHandle(WaitMaker maker, boolean waitAll, int timeout) throws Exception {
     Outcome<Integer> out = waitOnWorker(maker.make(fx, signaled()), waitAll, timeout);
     assertEquals(WSA_WAIT_FAILED, out.value());
-    assertEquals(WSA_INVALID_HANDLE, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSA_INVALID_HANDLE, out.lastError(), WsaFixture.name(out.lastError()));
   }
 
   @Test
@@ -342,7 +343,7 @@ class EventWaitRulesTest {
   }
 
   /** Posts an overlapped recv with a routine from this thread; the peer then sends 5 bytes. */
-  private WsaOverlapped routineCompletesSoon(Connection c, Routine routine, WsaBuf buf) throws Exception {
+  private WsaOverlapped routineCompletesSoon(Conn c, RoutineLog routine, WsaBuf buf) throws Exception {
     WsaOverlapped ov = new WsaOverlapped();
     Wsa.setLastError(SENTINEL);
     assertFails(WSA_IO_PENDING, wsa.recv(c.s(), new WsaBuf[] {buf}, 1, null, new int[] {0}, ov, routine));
@@ -353,14 +354,14 @@ class EventWaitRulesTest {
   @Test
   @DisplayName("rule 20: an alertable wait runs the completed routine and returns WSA_WAIT_IO_COMPLETION")
   void rule20AlertableRunsRoutine() throws Exception {
-    Connection c = fx.connect();
-    Routine routine = new Routine();
+    Conn c = fx.connect();
+    RoutineLog routine = new RoutineLog();
     WsaOverlapped ov = routineCompletesSoon(c, routine, WsaBuf.allocate(16));
     WsaEvent idle = fx.event();
     assertEquals(WSA_WAIT_IO_COMPLETION,
         wsa.waitForMultipleEvents(1, new WsaEvent[] {idle}, false, WSA_INFINITE, true));
     assertEquals(1, routine.count());
-    Routine.Call call = routine.calls().get(0);
+    RoutineLog.Call call = routine.calls().get(0);
     assertEquals(0, call.error());
     assertEquals(5, call.bytes());
     assertSame(ov, call.overlapped());
@@ -371,11 +372,11 @@ class EventWaitRulesTest {
   @Test
   @DisplayName("rule 20: a non-alertable wait does not run a completed routine")
   void rule20NotAlertableKeepsRoutine() throws Exception {
-    Connection c = fx.connect();
-    Routine routine = new Routine();
+    Conn c = fx.connect();
+    RoutineLog routine = new RoutineLog();
     WsaOverlapped ov = routineCompletesSoon(c, routine, WsaBuf.allocate(16));
     int[] n = {SENTINEL};
-    assertTrue(wsa.getOverlappedResult(c.s(), ov, n, true, new int[1]), ArgsSupport::lastErrorName);
+    assertTrue(wsa.getOverlappedResult(c.s(), ov, n, true, new int[1]), WsaFixture::lastErrorName);
     WsaEvent idle = fx.event();
     assertEquals(WSA_WAIT_TIMEOUT, wsa.waitForMultipleEvents(1, new WsaEvent[] {idle}, false, 50, false));
     assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1, new WsaEvent[] {signaled()}, false, 0, false));
@@ -394,7 +395,7 @@ class EventWaitRulesTest {
     assertTrue(wsa.closeEvent(e[closed]));
     Outcome<Integer> out = w.await();
     assertEquals(WSA_WAIT_FAILED, out.value());
-    assertEquals(WSA_INVALID_HANDLE, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSA_INVALID_HANDLE, out.lastError(), WsaFixture.name(out.lastError()));
   }
 
   @DisplayName("interrupts: waitForMultipleEvents on an interrupted thread → WSA_WAIT_FAILED + WSAEINTR, flag kept")
@@ -411,7 +412,7 @@ class EventWaitRulesTest {
     }
     Outcome<Integer> out = w.await();
     assertEquals(WSA_WAIT_FAILED, out.value());
-    assertEquals(WSAEINTR, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSAEINTR, out.lastError(), WsaFixture.name(out.lastError()));
     assertTrue(out.interruptFlag(), "the interrupt flag was cleared");
   }
 
@@ -439,10 +440,10 @@ class EventWaitRulesTest {
   @Test
   @DisplayName("sleepEx: alertable, it runs a routine completing later and returns WSA_WAIT_IO_COMPLETION")
   void sleepExRunsRoutine() throws Exception {
-    Connection c = fx.connect();
-    Routine routine = new Routine();
+    Conn c = fx.connect();
+    RoutineLog routine = new RoutineLog();
     routineCompletesSoon(c, routine, WsaBuf.allocate(16));
-    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) BOUND_MS, true));
+    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) WAIT_MS, true));
     assertEquals(1, routine.count());
     assertEquals(0, wsa.sleepEx(0, true), "a routine ran twice");
   }
@@ -450,10 +451,10 @@ class EventWaitRulesTest {
   @Test
   @DisplayName("sleepEx: not alertable, a queued routine stays queued")
   void sleepExNotAlertable() throws Exception {
-    Connection c = fx.connect();
-    Routine routine = new Routine();
+    Conn c = fx.connect();
+    RoutineLog routine = new RoutineLog();
     WsaOverlapped ov = routineCompletesSoon(c, routine, WsaBuf.allocate(16));
-    assertTrue(wsa.getOverlappedResult(c.s(), ov, new int[1], true, new int[1]), ArgsSupport::lastErrorName);
+    assertTrue(wsa.getOverlappedResult(c.s(), ov, new int[1], true, new int[1]), WsaFixture::lastErrorName);
     assertEquals(0, wsa.sleepEx(20, false));
     assertEquals(0, routine.count());
     assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx(0, true));

@@ -45,12 +45,13 @@ import static io.wsa4j.Winsock.WSA_INVALID_HANDLE;
 import static io.wsa4j.Winsock.WSA_INVALID_PARAMETER;
 import static io.wsa4j.Winsock.WSA_IO_INCOMPLETE;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
-import static io.wsa4j.contract.ArgsSupport.LOOPBACK;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.isFailureValue;
+import static io.wsa4j.testkit.WsaFixture.LOOPBACK;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.isFailureValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -60,8 +61,8 @@ import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaTimeval;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Outcome;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Outcome;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.InetAddress;
@@ -94,11 +95,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class NoThrowFuzzTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
   }
 
   @AfterEach
@@ -112,14 +113,14 @@ class NoThrowFuzzTest {
 
   /** Handles and values a probe needs, all made in {@link #wsa} before any probe runs. */
   static final class Env {
-    final ArgsSupport fx;
+    final WsaFixture fx;
     final Wsa wsa;
     final WsaSocket closed;
     final WsaSocket foreign;
     final WsaSocket fresh;
     final WsaSocket bound;
     final WsaSocket listener;
-    final Connection conn;
+    final Conn conn;
     final WsaEvent closedEvent;
     final WsaEvent foreignEvent;
     final WsaEvent live;
@@ -129,18 +130,18 @@ class NoThrowFuzzTest {
     final WsaSocket udp;
     final WsaSocket udpFresh;
 
-    Env(ArgsSupport fx, Wsa wsa) throws Exception {
+    Env(WsaFixture fx, Wsa wsa) throws Exception {
       this.fx = fx;
       this.wsa = wsa;
-      closed = fx.socket(wsa);
+      closed = WsaFixture.newSocket(wsa);
       wsa.closesocket(closed);
       foreign = fx.foreignSocket();
-      fresh = fx.socket(wsa);
-      bound = fx.socket(wsa);
-      ArgsSupport.assertOk(wsa.bind(bound, new InetSocketAddress(LOOPBACK, 0)), "bind");
-      listener = fx.socket(wsa);
-      ArgsSupport.assertOk(wsa.bind(listener, new InetSocketAddress(LOOPBACK, 0)), "bind");
-      ArgsSupport.assertOk(wsa.listen(listener, 5), "listen");
+      fresh = WsaFixture.newSocket(wsa);
+      bound = WsaFixture.newSocket(wsa);
+      WsaFixture.assertOk(wsa.bind(bound, new InetSocketAddress(LOOPBACK, 0)), "bind");
+      listener = WsaFixture.newSocket(wsa);
+      WsaFixture.assertOk(wsa.bind(listener, new InetSocketAddress(LOOPBACK, 0)), "bind");
+      WsaFixture.assertOk(wsa.listen(listener, 5), "listen");
       conn = fx.connect(wsa);
       conn.peerSend("some data"); // a recv wrongly started completes instead of hanging
       fx.connectPeerTo(wsa, listener); // an accept wrongly started completes too
@@ -154,7 +155,7 @@ class NoThrowFuzzTest {
       assertTrue(rc == -1 && Wsa.getLastError() == WSA_IO_PENDING, "could not make a pending token");
       peer = fx.peerAddress();
       udp = wsa.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP, null, 0, WSA_FLAG_OVERLAPPED);
-      ArgsSupport.assertOk(wsa.bind(udp, new InetSocketAddress(LOOPBACK, 0)), "bind udp");
+      WsaFixture.assertOk(wsa.bind(udp, new InetSocketAddress(LOOPBACK, 0)), "bind udp");
       udpFresh = wsa.socket(AF_INET, SOCK_DGRAM, 0, null, 0, 0);
     }
 
@@ -164,7 +165,7 @@ class NoThrowFuzzTest {
         case INVALID -> WsaSocket.INVALID_SOCKET;
         case CLOSED -> closed;
         case FOREIGN -> foreign;
-        case ALIEN -> ArgsSupport.alienSocket();
+        case ALIEN -> WsaFixture.alienSocket();
         case FRESH -> fresh;
         case BOUND -> bound;
         case LISTENER -> listener;
@@ -177,7 +178,7 @@ class NoThrowFuzzTest {
         case NULL -> null;
         case CLOSED -> closedEvent;
         case FOREIGN -> foreignEvent;
-        case ALIEN -> ArgsSupport.alienEvent();
+        case ALIEN -> WsaFixture.alienEvent();
         case LIVE -> live;
       };
     }
@@ -496,7 +497,7 @@ class NoThrowFuzzTest {
     Wsa wsa = cleaned ? fx.startup() : fx.wsa;
     Env env = new Env(fx, wsa);
     if (cleaned) {
-      ArgsSupport.assertOk(wsa.cleanup(), "cleanup");
+      WsaFixture.assertOk(wsa.cleanup(), "cleanup");
     }
     Outcome<Object> out = fx.start(probe.toString(), () -> probe.invoke().call(env)).await();
     Set<Integer> plausible = cleaned ? union(probe.codes(), codes(WSANOTINITIALISED)) : probe.codes();
@@ -506,12 +507,12 @@ class NoThrowFuzzTest {
     }
     if (failed) {
       assertTrue(plausible.contains(out.lastError()), () -> probe + " failed with "
-          + ArgsSupport.name(out.lastError()) + ", expected one of " + names(plausible));
+          + WsaFixture.name(out.lastError()) + ", expected one of " + names(plausible));
     }
   }
 
   private static String names(Set<Integer> codes) {
-    return codes.stream().map(ArgsSupport::name).collect(Collectors.toCollection(TreeSet::new)).toString();
+    return codes.stream().map(WsaFixture::name).collect(Collectors.toCollection(TreeSet::new)).toString();
   }
 
   @Test
@@ -536,13 +537,13 @@ class NoThrowFuzzTest {
     assertEquals(0, wsa.stats().socketsOpen());
     assertEquals(0, wsa.sleepEx(0, false));
     assertEquals(0, wsa.sleepEx(0, true));
-    ArgsSupport.assertOk(wsa.cleanup(), "cleanup");
+    WsaFixture.assertOk(wsa.cleanup(), "cleanup");
     Outcome<WsaEvent> event = fx.start("createEvent", wsa::createEvent).await();
     assertEquals(null, event.value());
-    assertEquals(WSANOTINITIALISED, event.lastError(), ArgsSupport.name(event.lastError()));
+    assertEquals(WSANOTINITIALISED, event.lastError(), WsaFixture.name(event.lastError()));
     Outcome<Integer> again = fx.start("cleanup again", wsa::cleanup).await();
     assertEquals(-1, again.value());
-    assertEquals(WSANOTINITIALISED, again.lastError(), ArgsSupport.name(again.lastError()));
+    assertEquals(WSANOTINITIALISED, again.lastError(), WsaFixture.name(again.lastError()));
     fx.start("close", () -> {
       wsa.close();
       return null;

@@ -13,17 +13,18 @@ import static io.wsa4j.Winsock.WSAEFAULT;
 import static io.wsa4j.Winsock.WSAEINVAL;
 import static io.wsa4j.Winsock.WSAENOPROTOOPT;
 import static io.wsa4j.Winsock.WSAEOPNOTSUPP;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
-import static io.wsa4j.contract.ArgsSupport.assertOk;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
+import static io.wsa4j.testkit.WsaFixture.assertOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Mode;
-import io.wsa4j.contract.ArgsSupport.Op;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Mode;
+import io.wsa4j.testkit.WsaFixture.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,12 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Rule 24 (what NIO2 cannot provide) and the socket options that round-trip. */
 @Timeout(30)
 class OptionsRulesTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -59,7 +60,7 @@ class OptionsRulesTest {
   enum When { UNCONNECTED, CONNECTED }
 
   private WsaSocket socket(When when) throws Exception {
-    return when == When.CONNECTED ? fx.connect().s() : fx.socket();
+    return when == When.CONNECTED ? fx.connect().s() : fx.newSocket();
   }
 
   private int get(WsaSocket s, int level, int option) {
@@ -114,7 +115,7 @@ class OptionsRulesTest {
   @ParameterizedTest(name = "rule 24: {0} ({1}) with {2} → WSAEOPNOTSUPP")
   @MethodSource
   void rule24UnsupportedFlags(Op op, Mode mode, String flagName, int flag) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     c.peerSend("data waiting"); // a peek wrongly honoured would complete, not hang
     fx.assertFailsAtOnce(fx.ioCall(op, mode, c.s()).flags(flag), WSAEOPNOTSUPP);
   }
@@ -159,7 +160,7 @@ class OptionsRulesTest {
   }
 
   private void assertOptionCallFails(Bad bad, String call, int code) {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     int[] out = {SENTINEL};
     Wsa.setLastError(SENTINEL);
     int rc = call.equals("setsockopt")
@@ -173,7 +174,7 @@ class OptionsRulesTest {
   @ParameterizedTest(name = "getsockopt: valueOut {0} → WSAEFAULT")
   @ValueSource(strings = {"null", "empty"})
   void getsockoptBadOut(String kind) {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEFAULT, wsa.getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, kind.equals("null") ? null : new int[0]));
   }
@@ -240,7 +241,7 @@ class OptionsRulesTest {
   @Test
   @DisplayName("options: values set before connect are still in force after it")
   void optionsSurviveConnect() throws Exception {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     assertOk(wsa.setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1), "TCP_NODELAY");
     assertOk(wsa.setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, 1), "SO_KEEPALIVE");
     assertOk(wsa.connect(s, fx.peerAddress()), "connect");
@@ -252,9 +253,9 @@ class OptionsRulesTest {
   @Test
   @DisplayName("options: values set before a refused connect survive it and the next connect")
   void optionsSurviveRefusedConnect() throws Exception {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     assertOk(wsa.setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1), "TCP_NODELAY");
-    assertEquals(-1, wsa.connect(s, ArgsSupport.refusingAddress()));
+    assertEquals(-1, wsa.connect(s, WsaFixture.refusingAddress()));
     assertEquals(1, get(s, IPPROTO_TCP, TCP_NODELAY));
     assertOk(wsa.connect(s, fx.peerAddress()), "connect");
     fx.track(fx.peerListener().accept());

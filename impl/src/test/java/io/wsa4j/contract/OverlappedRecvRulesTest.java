@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules 1, 4 and 6 of API.md for overlapped {@code recv}. */
 @Timeout(30)
-class OverlappedRecvRulesTest extends ContractSupport {
+class OverlappedRecvRulesTest extends WsaFixture {
 
   @ParameterizedTest(name = "rule 1: a recv with nothing to read is pending, count unwritten [{0}]")
   @EnumSource(BufKind.class)
@@ -30,7 +31,7 @@ class OverlappedRecvRulesTest extends ContractSupport {
     assertFalse(ov.event().isSignaled(), "event signaled while pending");
 
     byte[] data = randomBytes(5);
-    c.peer().send(data, Pacing.BULK);
+    c.peerSend(data, Pacing.BULK);
     int n = awaitSuccess(c.s(), ov);
     assertTrue(n >= 1 && n <= data.length, "count " + n);
     assertEquals(0, ov.internal(), "internal() after success");
@@ -51,7 +52,7 @@ class OverlappedRecvRulesTest extends ContractSupport {
       prefill(big);
       Start start = startRecv(c.s(), ov, null, big);
       if (got.size() == 0) {
-        c.peer().send(sent, pacing);
+        c.peerSend(sent, pacing);
       }
       int n = awaitSuccess(c.s(), ov);
       if (start.immediate()) {
@@ -74,7 +75,7 @@ class OverlappedRecvRulesTest extends ContractSupport {
     WsaOverlapped ov = token();
     WsaBuf[] bufs = {kind.make(3), kind.make(5), kind.make(1), kind.make(8)};
     int capacity = 3 + 5 + 1 + 8;
-    c.peer().send(sent, pacing);
+    c.peerSend(sent, pacing);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
 
     while (got.size() < sent.length) {
@@ -106,7 +107,7 @@ class OverlappedRecvRulesTest extends ContractSupport {
     assertPendingNow(startRecv(c.s(), pending, null, buf), pending);
 
     if (how == PeerClose.SHUTDOWN_OUTPUT) {
-      c.peer().socket.shutdownOutput();
+      c.peer().shutdownOutput();
     } else {
       c.peer().close();
     }
@@ -137,7 +138,7 @@ class OverlappedRecvRulesTest extends ContractSupport {
       window.add(p);
     }
     Background<Void> sender = fork("peer-send", () -> {
-      c.peer().send(sent, pacing);
+      c.peerSend(sent, pacing);
       return null;
     });
 

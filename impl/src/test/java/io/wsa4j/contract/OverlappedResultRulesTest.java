@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaOverlapped;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Rules 10 and 11 of API.md: {@code getOverlappedResult} without and with waiting. */
 @Timeout(30)
-class OverlappedResultRulesTest extends ContractSupport {
+class OverlappedResultRulesTest extends WsaFixture {
 
   /** An operation that stays pending until {@link #finish()} lets it complete. */
   private final class PendingOp {
@@ -45,7 +46,7 @@ class OverlappedResultRulesTest extends ContractSupport {
     /** Lets the operation complete: the peer sends (recv) or reads everything (send). */
     void finish() throws Exception {
       if (op == Op.RECV) {
-        conn.peer().send(data, Pacing.BULK);
+        conn.peerSend(data, Pacing.BULK);
       } else {
         drained = drain(conn.peer(), data.length, Pacing.BULK, new AtomicLong());
       }
@@ -122,7 +123,7 @@ class OverlappedResultRulesTest extends ContractSupport {
     waiter.awaitBlockedIn("getOverlappedResult");
 
     if (failure == Failure.PEER_RESET) {
-      op.conn.peer().reset();
+      op.conn.resetPeer();
     } else {
       assertEquals(0, wsa.closesocket(op.conn.s()), () -> "closesocket: " + lastErrorName());
     }
@@ -140,13 +141,13 @@ class OverlappedResultRulesTest extends ContractSupport {
     RoutineLog log = new RoutineLog();
     WsaOverlapped withRoutine = token();
     startRecv(c.s(), withRoutine, log, BufKind.HEAP.make(4));
-    c.peer().send(randomBytes(1), Pacing.BULK);
+    c.peerSend(randomBytes(1), Pacing.BULK);
     awaitCompleted(withRoutine); // its routine is now queued to this thread
 
     WsaOverlapped withEvent = token();
     startRecv(c.s(), withEvent, null, BufKind.HEAP.make(4));
     byte[] second = randomBytes(2);
-    c.peer().send(second, Pacing.BULK);
+    c.peerSend(second, Pacing.BULK);
     int[] count = {SENTINEL};
     assertTrue(wsa.getOverlappedResult(c.s(), withEvent, count, true, null),
         () -> "getOverlappedResult(wait=true): " + lastErrorName());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules 1, 4 and 5 of API.md for {@code send}. */
 @Timeout(30)
-class OverlappedSendRulesTest extends ContractSupport {
+class OverlappedSendRulesTest extends WsaFixture {
 
   /**
    * Bytes the loopback kernel buffers of a {@link #connectCongestible()} connection can hold,

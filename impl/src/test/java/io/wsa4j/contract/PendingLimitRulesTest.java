@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaOverlapped;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Rule 19 of API.md: a bound of pending receives, and apart from it of pending sends, per socket. */
 @Timeout(30)
-class PendingLimitRulesTest extends ContractSupport {
+class PendingLimitRulesTest extends WsaFixture {
 
   private static final int LIMIT = 4;
 
@@ -52,7 +53,7 @@ class PendingLimitRulesTest extends ContractSupport {
     int rc = op == Op.RECV
         ? wsa.recv(c.s(), bufs, 1, count, new int[] {0}, ov, routine)
         : wsa.send(c.s(), bufs, 1, count, 0, ov, routine);
-    assertSocketError(WSAENOBUFS, rc, op + " number " + (LIMIT + 1));
+    assertFailsWith(WSAENOBUFS, rc, op + " number " + (LIMIT + 1));
     assertEquals(SENTINEL, count[0], "count written by a refused call");
     assertTrue(ov.internal() != STATUS_PENDING, "a refused call left its token pending");
     assertNoRoutineRuns(log);
@@ -68,7 +69,7 @@ class PendingLimitRulesTest extends ContractSupport {
     assertRefused(c, Op.RECV, mechanism);
 
     byte[] sent = randomBytes(1);
-    c.peer().send(sent, Pacing.BULK);
+    c.peerSend(sent, Pacing.BULK);
     assertEquals(1, awaitSuccess(c.s(), posted.get(0)), "first recv");
     WsaOverlapped again = token();
     startRecv(c.s(), again, null, BufKind.HEAP.make(8));
@@ -76,10 +77,10 @@ class PendingLimitRulesTest extends ContractSupport {
       assertEquals(STATUS_PENDING, ov.internal(), "a silent peer completed " + ov);
     }
     for (WsaOverlapped ov : posted.subList(1, LIMIT)) {
-      c.peer().send(randomBytes(1), Pacing.BULK);
+      c.peerSend(randomBytes(1), Pacing.BULK);
       assertEquals(1, awaitSuccess(c.s(), ov), "count of a recv posted before the refused one");
     }
-    c.peer().send(randomBytes(1), Pacing.BULK);
+    c.peerSend(randomBytes(1), Pacing.BULK);
     assertEquals(1, awaitSuccess(c.s(), again), "count of the recv posted after the completion");
   }
 
@@ -104,7 +105,7 @@ class PendingLimitRulesTest extends ContractSupport {
     assertRefused(c, Op.SEND, Mechanism.EVENT);
     assertRefused(c, Op.RECV, Mechanism.EVENT);
 
-    Background<byte[]> peerReads = fork("peer-read-to-end", () -> c.peer().readToEnd());
+    Background<byte[]> peerReads = fork("peer-read-to-end", () -> c.peerReadToEnd());
     for (int i = 0; i < LIMIT; i++) {
       assertEquals(sent.get(i).length, awaitSuccess(c.s(), sends.get(i)), "count of send " + i);
     }

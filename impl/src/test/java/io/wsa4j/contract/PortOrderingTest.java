@@ -4,6 +4,7 @@ import static io.wsa4j.Winsock.WSA_INFINITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionPort;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Rule 21's two orders: packets leave a port FIFO; waiting threads are released LIFO. */
 @Timeout(60)
-class PortOrderingTest extends PortSupport {
+class PortOrderingTest extends WsaFixture {
   private static final int PRODUCERS = 4;
   private static final int PACKETS = 100_000;
 
@@ -24,12 +25,12 @@ class PortOrderingTest extends PortSupport {
   void packetsLeaveFifo() throws Exception {
     WsaCompletionPort port = newPort();
     int perProducer = PACKETS / PRODUCERS;
-    List<FutureTask<Void>> producers = new ArrayList<>();
+    List<Background<Void>> producers = new ArrayList<>();
     for (int p = 0; p < PRODUCERS; p++) {
       long key = p;
-      producers.add(inBackground("producer-" + p, () -> {
+      producers.add(fork("producer-" + p, () -> {
         for (int i = 0; i < perProducer; i++) {
-          assertTrue(wsa.postQueuedCompletionStatus(port, i, key, null), PortSupport::lastError);
+          assertTrue(wsa.postQueuedCompletionStatus(port, i, key, null), WsaFixture::lastError);
         }
         return null;
       }));
@@ -44,8 +45,8 @@ class PortOrderingTest extends PortSupport {
       assertEquals(next[producer], d.bytes(), "producer " + producer + " out of order");
       next[producer]++;
     }
-    for (FutureTask<Void> p : producers) {
-      result(p);
+    for (Background<Void> p : producers) {
+      p.get();
     }
     for (int p = 0; p < PRODUCERS; p++) {
       assertEquals(perProducer, next[p], "packets of producer " + p);
@@ -58,22 +59,22 @@ class PortOrderingTest extends PortSupport {
   void waitersReleasedLifo() throws Exception {
     WsaCompletionPort port = newPort();
     gqcs(port, 0); // load what the first wait needs, so a parked waiter is a waiting one
-    List<FutureTask<Dequeued>> waiters = new ArrayList<>();
+    List<Background<Dequeued>> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      FutureTask<Dequeued> w = inBackground("waiter-" + i, () -> gqcs(port, WSA_INFINITE));
-      awaitParked(threadOf(w));
+      Background<Dequeued> w = fork("waiter-" + i, () -> gqcs(port, WSA_INFINITE));
+      awaitBlocked(w.thread);
       waiters.add(w);
     }
     assertTrue(wsa.postQueuedCompletionStatus(port, 1, 100, null));
-    Dequeued last = result(waiters.get(2));
+    Dequeued last = waiters.get(2).get();
     assertTrue(last.ok(), last::toString);
     assertEquals(100, last.key(), "the last waiter got the first packet");
     assertTrue(!waiters.get(0).isDone() && !waiters.get(1).isDone(),
         "one packet released one thread");
 
     assertTrue(wsa.postQueuedCompletionStatus(port, 2, 200, null));
-    assertEquals(200, result(waiters.get(1)).key(), "then the one that waited second");
+    assertEquals(200, waiters.get(1).get().key(), "then the one that waited second");
     assertTrue(wsa.postQueuedCompletionStatus(port, 3, 300, null));
-    assertEquals(300, result(waiters.get(0)).key(), "then the first");
+    assertEquals(300, waiters.get(0).get().key(), "then the first");
   }
 }

@@ -13,29 +13,30 @@ import static io.wsa4j.Winsock.WSAESHUTDOWN;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static io.wsa4j.Winsock.WSA_WAIT_EVENT_0;
 import static io.wsa4j.Winsock.WSA_WAIT_IO_COMPLETION;
-import static io.wsa4j.contract.ArgsSupport.BOUND_MS;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
-import static io.wsa4j.contract.ArgsSupport.assertOk;
-import static io.wsa4j.contract.ArgsSupport.assertPositionsUnchanged;
-import static io.wsa4j.contract.ArgsSupport.positions;
+import static io.wsa4j.testkit.WsaFixture.WAIT_MS;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
+import static io.wsa4j.testkit.WsaFixture.assertOk;
+import static io.wsa4j.testkit.WsaFixture.assertPositionsUnchanged;
+import static io.wsa4j.testkit.WsaFixture.positions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.IoCall;
-import io.wsa4j.contract.ArgsSupport.Mode;
-import io.wsa4j.contract.ArgsSupport.Op;
-import io.wsa4j.contract.ArgsSupport.Outcome;
-import io.wsa4j.contract.ArgsSupport.Routine;
-import io.wsa4j.contract.ArgsSupport.Worker;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.IoCall;
+import io.wsa4j.testkit.WsaFixture.Mode;
+import io.wsa4j.testkit.WsaFixture.Op;
+import io.wsa4j.testkit.WsaFixture.Outcome;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.Worker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,12 +63,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class SendRecvArgumentsTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -188,7 +189,7 @@ class SendRecvArgumentsTest {
 
   /** A valid call on a connected socket whose peer already sent data, then spoiled. */
   private IoCall spoiledCall(Op op, Mode mode, Bad bad) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     // data waiting: a recv wrongly started would complete instead of hanging
     c.peerSend("pending data");
     IoCall call = fx.ioCall(op, mode, c.s());
@@ -224,7 +225,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "rule 16b (control): valid {0} ({1}) with a null element past bufferCount succeeds")
   @MethodSource("opsAndModes")
   void validCallSucceeds(Op op, Mode mode) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     c.peerSend("abc");
     IoCall call = fx.ioCall(op, mode, c.s());
     call.buffers = new WsaBuf[] {call.buffers[0], null};
@@ -236,7 +237,7 @@ class SendRecvArgumentsTest {
     } else {
       // rule 2: immediate completion or pending are both correct
       assertTrue(rc == 0 || Wsa.getLastError() == WSA_IO_PENDING,
-          () -> "rc " + rc + ", " + ArgsSupport.lastErrorName());
+          () -> "rc " + rc + ", " + WsaFixture.lastErrorName());
       awaitCompletion(call);
       assertEquals(0, call.overlapped.internal());
       assertEquals(expected, call.overlapped.internalHigh());
@@ -250,12 +251,12 @@ class SendRecvArgumentsTest {
 
   private void awaitCompletion(IoCall call) {
     if (call.mode == Mode.ROUTINE) {
-      assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) BOUND_MS, true), "routine never ran");
+      assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) WAIT_MS, true), "routine never ran");
       assertEquals(1, call.routine.count());
       assertFalse(call.overlapped.event().isSignaled(), "rule 9: event signaled with a routine");
     } else {
       assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(
-          1, new WsaEvent[] {call.overlapped.event()}, false, (int) BOUND_MS, false));
+          1, new WsaEvent[] {call.overlapped.event()}, false, (int) WAIT_MS, false));
     }
   }
 
@@ -279,8 +280,8 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "rule 17: pending recv token reused by a {0} ({1}) on the {2} → WSAEINVAL")
   @MethodSource
   void rule17(Op second, Mode mode, Where where) throws Exception {
-    Connection first = fx.connect();
-    Connection target = where == Where.SAME_SOCKET ? first : fx.connect();
+    Conn first = fx.connect();
+    Conn target = where == Where.SAME_SOCKET ? first : fx.connect();
     IoCall pending = fx.ioCall(Op.RECV, mode, first.s());
     pending.buffers = new WsaBuf[] {WsaBuf.allocate(16)};
     assertFails(WSA_IO_PENDING, pending.invoke());
@@ -310,7 +311,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "rule 17 (control): a completed recv token reused for a recv ({0})")
   @EnumSource(value = Mode.class, names = {"EVENT", "ROUTINE"})
   void rule17CompletedTokenReusable(Mode mode) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     IoCall first = fx.ioCall(Op.RECV, mode, c.s());
     first.buffers = new WsaBuf[] {WsaBuf.allocate(16)};
     assertFails(WSA_IO_PENDING, first.invoke());
@@ -347,12 +348,12 @@ class SendRecvArgumentsTest {
   @MethodSource
   void rule18NotConnected(Op op, Mode mode, NotConnected kind) throws Exception {
     WsaSocket s = switch (kind) {
-      case NEW -> fx.socket();
+      case NEW -> fx.newSocket();
       case BOUND -> fx.boundSocket();
       case LISTENING -> fx.listener();
       case REFUSED -> {
-        WsaSocket r = fx.socket();
-        assertEquals(SOCKET_ERROR, wsa.connect(r, ArgsSupport.refusingAddress()));
+        WsaSocket r = fx.newSocket();
+        assertEquals(SOCKET_ERROR, wsa.connect(r, WsaFixture.refusingAddress()));
         yield r;
       }
     };
@@ -374,7 +375,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "rule 18: {0} ({1}) after shutdown({2}) → WSAESHUTDOWN")
   @MethodSource
   void rule18Shutdown(Op op, Mode mode, int how) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     c.peerSend("data waiting");
     assertOk(wsa.shutdown(c.s(), how), "shutdown");
     fx.assertFailsAtOnce(fx.ioCall(op, mode, c.s()), WSAESHUTDOWN);
@@ -384,7 +385,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "rule 18: pending recv ({0}) survives shutdown(SD_RECEIVE)")
   @EnumSource(value = Mode.class, names = {"EVENT", "ROUTINE"})
   void rule18PendingRecvSurvivesShutdown(Mode mode) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     IoCall pending = fx.ioCall(Op.RECV, mode, c.s());
     pending.buffers = new WsaBuf[] {WsaBuf.allocate(16)};
     assertFails(WSA_IO_PENDING, pending.invoke());
@@ -393,7 +394,7 @@ class SendRecvArgumentsTest {
 
     c.peerSend("test");
     awaitCompletion(pending);
-    assertEquals(0, pending.overlapped.internal(), ArgsSupport.name((int) pending.overlapped.internal()));
+    assertEquals(0, pending.overlapped.internal(), WsaFixture.name((int) pending.overlapped.internal()));
     assertEquals(4, pending.overlapped.internalHigh());
     assertEquals("test", new String(pending.buffers[0].buf().array(), 0, 4, StandardCharsets.US_ASCII));
   }
@@ -401,7 +402,7 @@ class SendRecvArgumentsTest {
   @Test
   @DisplayName("rule 18: after shutdown(SD_SEND) recv still works")
   void recvAfterShutdownSend() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     assertOk(wsa.shutdown(c.s(), SD_SEND), "shutdown");
     assertEquals(-1, c.peer().getInputStream().read(), "peer did not see end of stream");
     c.peerSend("back");
@@ -412,7 +413,7 @@ class SendRecvArgumentsTest {
   @Test
   @DisplayName("rule 18: after shutdown(SD_RECEIVE) send still works")
   void sendAfterShutdownReceive() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     assertOk(wsa.shutdown(c.s(), SD_RECEIVE), "shutdown");
     fx.sendBlocking(c.s(), "out");
     assertEquals("out", c.peerRead(3));
@@ -424,7 +425,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "interrupts: blocking recv interrupted {0} → WSAEINTR; later bytes reach the next recv")
   @ValueSource(strings = {"before the call", "before the call, data waiting", "while blocked"})
   void blockingRecvInterrupted(String when) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     boolean before = when.startsWith("before");
     boolean dataFirst = when.endsWith("data waiting");
     if (dataFirst) {
@@ -440,7 +441,7 @@ class SendRecvArgumentsTest {
     }
     Outcome<Integer> out = w.await();
     assertEquals(SOCKET_ERROR, out.value());
-    assertEquals(WSAEINTR, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSAEINTR, out.lastError(), WsaFixture.name(out.lastError()));
     assertTrue(out.interruptFlag(), "the interrupt flag was cleared");
     assertEquals(SENTINEL, count[0], "an interrupted recv wrote its count");
 
@@ -453,7 +454,7 @@ class SendRecvArgumentsTest {
   @ParameterizedTest(name = "interrupts: getOverlappedResult(wait) interrupted {0} → WSAEINTR")
   @ValueSource(strings = {"before the call", "while blocked"})
   void getOverlappedResultInterrupted(String when) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     IoCall pending = fx.ioCall(Op.RECV, Mode.EVENT, c.s());
     pending.buffers = new WsaBuf[] {WsaBuf.allocate(16)};
     assertFails(WSA_IO_PENDING, pending.invoke());
@@ -467,7 +468,7 @@ class SendRecvArgumentsTest {
     }
     Outcome<Boolean> out = w.await();
     assertFalse(out.value());
-    assertEquals(WSAEINTR, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSAEINTR, out.lastError(), WsaFixture.name(out.lastError()));
     assertTrue(out.interruptFlag(), "the interrupt flag was cleared");
     assertEquals(SENTINEL, count[0]);
     assertEquals(STATUS_PENDING, pending.overlapped.internal(), "the wait's interrupt ended the operation");
@@ -476,14 +477,14 @@ class SendRecvArgumentsTest {
     awaitCompletion(pending);
     int[] n = {SENTINEL};
     assertTrue(wsa.getOverlappedResult(c.s(), pending.overlapped, n, false, new int[1]),
-        ArgsSupport::lastErrorName);
+        WsaFixture::lastErrorName);
     assertEquals(4, n[0]);
   }
 
   @Test
   @DisplayName("rule 16b (control): send from a read-only buffer is allowed")
   void sendFromReadOnlyBuffer() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     ByteBuffer ro = ByteBuffer.wrap("ro".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     int[] n = {SENTINEL};
     assertOk(wsa.send(c.s(), new WsaBuf[] {new WsaBuf(ro)}, 1, n, 0, null, null), "send");
@@ -495,7 +496,7 @@ class SendRecvArgumentsTest {
   @Test
   @DisplayName("rule 16b: a failed call leaves the caller's buffers as they were, even spread over several")
   void failedCallMovesNoBuffer() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     ByteBuffer a = ByteBuffer.allocate(32);
     a.position(3).limit(20);
     ByteBuffer b = ByteBuffer.allocateDirect(32);
@@ -513,17 +514,17 @@ class SendRecvArgumentsTest {
   @Test
   @DisplayName("rule 17: a routine of a refused call never runs even after the pending one completes")
   void refusedRoutineNeverRuns() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     WsaOverlapped token = new WsaOverlapped();
-    Routine first = new Routine();
-    Routine refused = new Routine();
+    RoutineLog first = new RoutineLog();
+    RoutineLog refused = new RoutineLog();
     WsaBuf b1 = WsaBuf.allocate(8);
     assertFails(WSA_IO_PENDING,
         wsa.recv(c.s(), new WsaBuf[] {b1}, 1, null, new int[] {0}, token, first));
     assertFails(WSAEINVAL,
         wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[] {0}, token, refused));
     c.peerSend("12");
-    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) BOUND_MS, true));
+    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) WAIT_MS, true));
     assertEquals(0, wsa.sleepEx(0, true));
     assertEquals(1, first.count());
     assertEquals(0, refused.count());

@@ -25,25 +25,26 @@ import static io.wsa4j.Winsock.WSAEPROTONOSUPPORT;
 import static io.wsa4j.Winsock.WSAESOCKTNOSUPPORT;
 import static io.wsa4j.Winsock.WSA_FLAG_OVERLAPPED;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
-import static io.wsa4j.contract.ArgsSupport.LOOPBACK;
-import static io.wsa4j.contract.ArgsSupport.NON_LOCAL;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFailure;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
-import static io.wsa4j.contract.ArgsSupport.assertOk;
+import static io.wsa4j.testkit.WsaFixture.LOOPBACK;
+import static io.wsa4j.testkit.WsaFixture.NON_LOCAL;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFailure;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
+import static io.wsa4j.testkit.WsaFixture.assertOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Mode;
-import io.wsa4j.contract.ArgsSupport.Op;
-import io.wsa4j.contract.ArgsSupport.Outcome;
-import io.wsa4j.contract.ArgsSupport.Worker;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.Mode;
+import io.wsa4j.testkit.WsaFixture.Op;
+import io.wsa4j.testkit.WsaFixture.Outcome;
+import io.wsa4j.testkit.WsaFixture.Worker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -71,12 +72,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class SocketCallArgumentsTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -89,29 +90,29 @@ class SocketCallArgumentsTest {
 
   @FunctionalInterface
   interface BadSocket {
-    WsaSocket make(ArgsSupport fx) throws Exception;
+    WsaSocket make(WsaFixture fx) throws Exception;
   }
 
   @FunctionalInterface
   interface SocketCall {
-    Object call(ArgsSupport fx, WsaSocket s) throws Exception;
+    Object call(WsaFixture fx, WsaSocket s) throws Exception;
   }
 
   static List<Named<BadSocket>> badSockets() {
     return List.of(
         Named.of("INVALID_SOCKET", fx -> WsaSocket.INVALID_SOCKET),
         Named.of("null", fx -> null),
-        Named.of("closed", ArgsSupport::closedSocket),
+        Named.of("closed", WsaFixture::closedSocket),
         Named.of("closed after connect", fx -> {
           WsaSocket s = fx.connect().s();
           assertOk(fx.wsa.closesocket(s), "closesocket");
           return s;
         }),
-        Named.of("foreign (another context's)", ArgsSupport::foreignSocket),
-        Named.of("another provider's", fx -> ArgsSupport.alienSocket()),
+        Named.of("foreign (another context's)", WsaFixture::foreignSocket),
+        Named.of("another provider's", fx -> WsaFixture.alienSocket()),
         Named.of("cleaned-up context's", fx -> {
           Wsa gone = fx.startup();
-          WsaSocket s = fx.socket(gone);
+          WsaSocket s = WsaFixture.newSocket(gone);
           assertOk(gone.cleanup(), "cleanup");
           return s;
         }));
@@ -165,7 +166,7 @@ class SocketCallArgumentsTest {
   @DisplayName("rule 15: closesocket of another context's socket leaves it open there")
   void closingForeignSocketLeavesItOpen() {
     Wsa other = fx.other();
-    WsaSocket theirs = fx.socket(other);
+    WsaSocket theirs = WsaFixture.newSocket(other);
     assertFails(WSAENOTSOCK, wsa.closesocket(theirs));
     assertOk(other.bind(theirs, new InetSocketAddress(LOOPBACK, 0)), "bind in its own context");
     assertOk(other.closesocket(theirs), "closesocket in its own context");
@@ -174,7 +175,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("rule 15: closesocket twice → the second WSAENOTSOCK")
   void closesocketTwice() {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     assertOk(wsa.closesocket(s), "first closesocket");
     Wsa.setLastError(SENTINEL);
     assertFails(WSAENOTSOCK, wsa.closesocket(s));
@@ -232,8 +233,8 @@ class SocketCallArgumentsTest {
   void goodSocketArguments(SocketArgs a) {
     WsaSocket s1 = wsa.socket(a.af, a.type, a.protocol, a.info, a.group, a.flags);
     WsaSocket s2 = wsa.socket(a.af, a.type, a.protocol, a.info, a.group, a.flags);
-    assertNotSame(WsaSocket.INVALID_SOCKET, s1, ArgsSupport::lastErrorName);
-    assertNotSame(WsaSocket.INVALID_SOCKET, s2, ArgsSupport::lastErrorName);
+    assertNotSame(WsaSocket.INVALID_SOCKET, s1, WsaFixture::lastErrorName);
+    assertNotSame(WsaSocket.INVALID_SOCKET, s2, WsaFixture::lastErrorName);
     assertNotSame(s1, s2);
     assertNotEquals(s1.id(), s2.id(), "two open sockets share an id");
     assertOk(wsa.closesocket(s1), "closesocket");
@@ -245,7 +246,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("bind: null address → WSAEFAULT")
   void bindNull() {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEFAULT, wsa.bind(s, null));
   }
@@ -267,7 +268,7 @@ class SocketCallArgumentsTest {
   @ParameterizedTest(name = "bind: {0} → {1}")
   @MethodSource
   void unusableBindAddresses(SocketAddress address, int code) {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(code, wsa.bind(s, address));
     assertOk(wsa.bind(s, new InetSocketAddress(LOOPBACK, 0)), "bind after a failed bind");
@@ -295,7 +296,7 @@ class SocketCallArgumentsTest {
         yield new InetSocketAddress(LOOPBACK, ss.getLocalPort());
       }
     };
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEADDRINUSE, wsa.bind(s, taken));
   }
@@ -314,7 +315,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("listen: on an unbound socket → WSAEINVAL")
   void listenUnbound() {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEINVAL, wsa.listen(s, 5));
   }
@@ -322,7 +323,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("listen: on a connected socket → WSAEISCONN")
   void listenConnected() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEISCONN, wsa.listen(c.s(), 5));
   }
@@ -335,7 +336,7 @@ class SocketCallArgumentsTest {
     assertOk(wsa.listen(l, backlog), "listen");
     fx.connectPeerTo(l);
     WsaSocket a = wsa.accept(l, null);
-    assertNotSame(WsaSocket.INVALID_SOCKET, a, ArgsSupport::lastErrorName);
+    assertNotSame(WsaSocket.INVALID_SOCKET, a, WsaFixture::lastErrorName);
   }
 
   @Test
@@ -354,7 +355,7 @@ class SocketCallArgumentsTest {
   @EnumSource(NotListening.class)
   void acceptNotListening(NotListening kind) throws Exception {
     WsaSocket s = switch (kind) {
-      case UNBOUND -> fx.socket();
+      case UNBOUND -> fx.newSocket();
       case BOUND -> fx.boundSocket();
       case CONNECTED -> fx.connect().s();
     };
@@ -369,10 +370,10 @@ class SocketCallArgumentsTest {
     Socket client = fx.connectPeerTo(l);
     SocketAddress[] remote = new SocketAddress[1];
     WsaSocket a = wsa.accept(l, remote);
-    assertNotSame(WsaSocket.INVALID_SOCKET, a, ArgsSupport::lastErrorName);
+    assertNotSame(WsaSocket.INVALID_SOCKET, a, WsaFixture::lastErrorName);
     assertEquals(client.getLocalSocketAddress(), remote[0]);
     fx.sendBlocking(a, "hi");
-    Connection viaClient = new Connection(a, client);
+    Conn viaClient = new Conn(a, client);
     assertEquals("hi", viaClient.peerRead(2));
   }
 
@@ -385,7 +386,7 @@ class SocketCallArgumentsTest {
     assertOk(wsa.closesocket(l), "closesocket");
     Outcome<WsaSocket> out = blocked.await();
     assertEquals(WsaSocket.INVALID_SOCKET, out.value());
-    assertEquals(WSA_OPERATION_ABORTED, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSA_OPERATION_ABORTED, out.lastError(), WsaFixture.name(out.lastError()));
   }
 
   @DisplayName("interrupts: accept on an interrupted thread → INVALID_SOCKET + WSAEINTR, flag kept, listener still usable")
@@ -401,7 +402,7 @@ class SocketCallArgumentsTest {
     }
     Outcome<WsaSocket> out = w.await();
     assertEquals(WsaSocket.INVALID_SOCKET, out.value());
-    assertEquals(WSAEINTR, out.lastError(), ArgsSupport.name(out.lastError()));
+    assertEquals(WSAEINTR, out.lastError(), WsaFixture.name(out.lastError()));
     assertTrue(out.interruptFlag(), "the interrupt flag was cleared");
 
     fx.connectPeerTo(l);
@@ -414,12 +415,12 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("connect: refused → WSAECONNREFUSED, and the socket stays usable")
   void connectRefusedThenAgain() throws Exception {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
-    assertFails(WSAECONNREFUSED, wsa.connect(s, ArgsSupport.refusingAddress()));
+    assertFails(WSAECONNREFUSED, wsa.connect(s, WsaFixture.refusingAddress()));
 
     assertOk(wsa.connect(s, fx.peerAddress()), "second connect to a real listener");
-    Connection c = new Connection(s, fx.track(fx.peerListener().accept()));
+    Conn c = new Conn(s, fx.track(fx.peerListener().accept()));
     fx.sendBlocking(s, "ok");
     assertEquals("ok", c.peerRead(2));
   }
@@ -427,7 +428,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("connect: on a connected socket → WSAEISCONN")
   void connectTwice() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEISCONN, wsa.connect(c.s(), fx.peerAddress()));
   }
@@ -435,7 +436,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("connect: null address → WSAEFAULT")
   void connectNull() {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEFAULT, wsa.connect(s, null));
   }
@@ -443,7 +444,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("connect: an IPv6 address on an AF_INET socket → WSAEAFNOSUPPORT")
   void connectWrongFamily() throws Exception {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEAFNOSUPPORT,
         wsa.connect(s, new InetSocketAddress(InetAddress.getByName("::1"), fx.peerAddress().getPort())));
@@ -460,7 +461,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("getsockname/getpeername: after connect they give both ends")
   void namesAfterConnect() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     SocketAddress[] peer = new SocketAddress[1];
     assertOk(wsa.getpeername(c.s(), peer), "getpeername");
     assertEquals(c.peer().getLocalSocketAddress(), peer[0]);
@@ -473,7 +474,7 @@ class SocketCallArgumentsTest {
   @ParameterizedTest(name = "shutdown({0}) on a new socket → WSAENOTCONN")
   @ValueSource(ints = {SD_RECEIVE, SD_SEND, SD_BOTH})
   void shutdownUnconnected(int how) {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAENOTCONN, wsa.shutdown(s, how));
   }
@@ -491,7 +492,7 @@ class SocketCallArgumentsTest {
   @ParameterizedTest(name = "shutdown(how = {0}) → WSAEINVAL")
   @ValueSource(ints = {3, -1, 0xdeadbeef, Integer.MAX_VALUE})
   void shutdownBadHow(int how) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEINVAL, wsa.shutdown(c.s(), how));
   }
@@ -500,7 +501,7 @@ class SocketCallArgumentsTest {
   @ParameterizedTest(name = "shutdown({0}) twice → 0 both times")
   @ValueSource(ints = {SD_RECEIVE, SD_SEND, SD_BOTH})
   void shutdownTwice(int how) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     assertOk(wsa.shutdown(c.s(), how), "first shutdown");
     assertOk(wsa.shutdown(c.s(), how), "second shutdown");
   }
@@ -508,7 +509,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("shutdown: after SD_SEND the JDK peer reads end of stream")
   void shutdownSendGivesPeerEof() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     fx.sendBlocking(c.s(), "last");
     assertOk(wsa.shutdown(c.s(), SD_SEND), "shutdown");
     assertEquals("last", c.peerRead(4));
@@ -520,7 +521,7 @@ class SocketCallArgumentsTest {
   @Test
   @DisplayName("getsockname: on an unbound socket → WSAEINVAL")
   void getsocknameUnbound() {
-    WsaSocket s = fx.socket();
+    WsaSocket s = fx.newSocket();
     Wsa.setLastError(SENTINEL);
     assertFails(WSAEINVAL, wsa.getsockname(s, new SocketAddress[1]));
   }
@@ -529,7 +530,7 @@ class SocketCallArgumentsTest {
   @ParameterizedTest(name = "{0}: out = {1} → WSAEFAULT")
   @MethodSource
   void nameCallsBadOut(String call, String outKind) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     SocketAddress[] out = outKind.equals("null") ? null : new SocketAddress[0];
     Wsa.setLastError(SENTINEL);
     int rc = call.equals("getsockname") ? wsa.getsockname(c.s(), out) : wsa.getpeername(c.s(), out);
@@ -548,7 +549,7 @@ class SocketCallArgumentsTest {
   @EnumSource(Unconnected.class)
   void getpeernameUnconnected(Unconnected kind) {
     WsaSocket s = switch (kind) {
-      case NEW -> fx.socket();
+      case NEW -> fx.newSocket();
       case BOUND -> fx.boundSocket();
       case LISTENING -> fx.listener();
     };

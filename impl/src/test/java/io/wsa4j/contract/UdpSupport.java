@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.wsa4j.WsaBuf;
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionRoutine;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -24,9 +24,8 @@ import java.nio.channels.DatagramChannel;
  * <p>On Linux a loopback datagram is in the receiver's socket buffer when the sender's call
  * returns, so "a datagram is waiting" needs no sleep.
  */
-abstract class UdpSupport extends ContractSupport {
+abstract class UdpSupport extends WsaFixture {
   static final int UDP = io.wsa4j.Winsock.IPPROTO_UDP;
-  static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   /** A datagram socket bound to the loopback address, port 0, overlapped. */
   protected WsaSocket udpSocket() {

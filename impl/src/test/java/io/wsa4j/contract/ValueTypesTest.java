@@ -5,10 +5,10 @@ import static io.wsa4j.Winsock.WSAENOTSOCK;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static io.wsa4j.Winsock.WSA_WAIT_EVENT_0;
 import static io.wsa4j.Winsock.WSA_WAIT_IO_COMPLETION;
-import static io.wsa4j.contract.ArgsSupport.BOUND_MS;
-import static io.wsa4j.contract.ArgsSupport.SENTINEL;
-import static io.wsa4j.contract.ArgsSupport.assertFails;
-import static io.wsa4j.contract.ArgsSupport.assertOk;
+import static io.wsa4j.testkit.WsaFixture.WAIT_MS;
+import static io.wsa4j.testkit.WsaFixture.SENTINEL;
+import static io.wsa4j.testkit.WsaFixture.assertFails;
+import static io.wsa4j.testkit.WsaFixture.assertOk;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Winsock;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
@@ -24,9 +25,9 @@ import io.wsa4j.WsaError;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.contract.ArgsSupport.Connection;
-import io.wsa4j.contract.ArgsSupport.Routine;
-import io.wsa4j.contract.ArgsSupport.Worker;
+import io.wsa4j.testkit.WsaFixture.Conn;
+import io.wsa4j.testkit.WsaFixture.RoutineLog;
+import io.wsa4j.testkit.WsaFixture.Worker;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
@@ -55,12 +56,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class ValueTypesTest {
-  private ArgsSupport fx;
+  private WsaFixture fx;
   private Wsa wsa;
 
   @BeforeEach
   void setUp() {
-    fx = new ArgsSupport();
+    fx = WsaFixture.standalone();
     wsa = fx.wsa;
   }
 
@@ -119,7 +120,7 @@ class ValueTypesTest {
   @ParameterizedTest(name = "WsaBuf: {0} buffers, {1} send and recv leave position/limit alone")
   @MethodSource
   void positionsUnmoved(String kind, String mode) throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     boolean direct = kind.equals("direct");
     ByteBuffer out = direct ? ByteBuffer.allocateDirect(32) : ByteBuffer.allocate(32);
     out.put("xxxxHELLOyyyy".getBytes(StandardCharsets.US_ASCII)).position(4).limit(12);
@@ -143,7 +144,7 @@ class ValueTypesTest {
     assertEquals(0, in.get(6), "a byte before position was written");
   }
 
-  private int transfer(Connection c, WsaBuf b, String mode, boolean send) {
+  private int transfer(Conn c, WsaBuf b, String mode, boolean send) {
     WsaBuf[] bufs = {b};
     int[] n = {SENTINEL};
     if (mode.equals("blocking")) {
@@ -156,8 +157,8 @@ class ValueTypesTest {
     WsaOverlapped ov = new WsaOverlapped(e);
     int rc = send ? wsa.send(c.s(), bufs, 1, n, 0, ov, null)
         : wsa.recv(c.s(), bufs, 1, n, new int[] {0}, ov, null);
-    assertTrue(rc == 0 || Wsa.getLastError() == WSA_IO_PENDING, ArgsSupport::lastErrorName);
-    assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) BOUND_MS, false));
+    assertTrue(rc == 0 || Wsa.getLastError() == WSA_IO_PENDING, WsaFixture::lastErrorName);
+    assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) WAIT_MS, false));
     assertEquals(0, ov.internal());
     return (int) ov.internalHigh();
   }
@@ -187,7 +188,7 @@ class ValueTypesTest {
   @Test
   @DisplayName("WsaOverlapped: reset() while pending → IllegalStateException; after completion it clears status and count, keeps event and attachment")
   void resetWhilePending() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     WsaEvent e = fx.event();
     Object context = "ctx";
     WsaOverlapped ov = new WsaOverlapped(e).attach(context);
@@ -200,7 +201,7 @@ class ValueTypesTest {
     assertEquals(STATUS_PENDING, ov.internal(), "a refused reset changed the token");
 
     c.peerSend("abc");
-    assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) BOUND_MS, false));
+    assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1, new WsaEvent[] {e}, false, (int) WAIT_MS, false));
     assertEquals(0, ov.internal());
     assertEquals(3, ov.internalHigh());
     ov.reset();
@@ -222,13 +223,13 @@ class ValueTypesTest {
   @Test
   @DisplayName("WsaOverlapped: a subclass comes back, the same object, to its routine")
   void subclassComesBack() throws Exception {
-    Connection c = fx.connect();
+    Conn c = fx.connect();
     Session session = new Session("alice");
-    Routine routine = new Routine();
+    RoutineLog routine = new RoutineLog();
     assertFails(WSA_IO_PENDING,
         wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[] {0}, session, routine));
     c.peerSend("hi");
-    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) BOUND_MS, true));
+    assertEquals(WSA_WAIT_IO_COMPLETION, wsa.sleepEx((int) WAIT_MS, true));
     assertSame(session, routine.calls().get(0).overlapped());
     assertEquals("alice", ((Session) routine.calls().get(0).overlapped()).peer);
   }
@@ -295,10 +296,10 @@ class ValueTypesTest {
       int initial = Wsa.getLastError();
       Wsa.setLastError(99);
       set.countDown();
-      assertTrue(checked.await(BOUND_MS, TimeUnit.MILLISECONDS));
+      assertTrue(checked.await(WAIT_MS, TimeUnit.MILLISECONDS));
       return initial * 1000 + Wsa.getLastError();
     });
-    assertTrue(set.await(BOUND_MS, TimeUnit.MILLISECONDS));
+    assertTrue(set.await(WAIT_MS, TimeUnit.MILLISECONDS));
     assertEquals(1234, Wsa.getLastError(), "another thread's setLastError changed this thread's");
     Wsa.setLastError(5678);
     checked.countDown();

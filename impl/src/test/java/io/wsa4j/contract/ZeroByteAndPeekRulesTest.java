@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaCompletionRoutine;
@@ -37,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Rule 7 (zero-byte receives) and the receive flags of rule 24 ({@code MSG_PEEK}, {@code MSG_OOB}). */
 @Timeout(60)
-class ZeroByteAndPeekRulesTest extends PortSupport {
+class ZeroByteAndPeekRulesTest extends WsaFixture {
   private static final long KEY = 7;
 
   /** How a pending receive's completion is observed. */
@@ -156,8 +157,8 @@ class ZeroByteAndPeekRulesTest extends PortSupport {
   @MethodSource("mechanismsAndShapes")
   void zeroByteReceiveWaitsAndConsumesNothing(Mechanism mechanism, ZeroShape shape)
       throws Exception {
-    Conn c = connectToJdk();
-    Watched w = new Watched(mechanism, c.lib());
+    Conn c = connect();
+    Watched w = new Watched(mechanism, c.s());
     WsaBuf[] bufs = shape.make();
     w.start(0, bufs);
     w.assertStillPending();
@@ -169,94 +170,94 @@ class ZeroByteAndPeekRulesTest extends PortSupport {
     if (shape == ZeroShape.ZERO_LEN_OF_A_BUFFER) {
       assertArrayEquals(new byte[32], bytesOf(new WsaBuf(bufs[0].buf()), 32), "nothing written");
     }
-    assertArrayEquals(data, recvFully(c.lib(), data.length), "the data is all still there");
+    assertArrayEquals(data, recvFully(c.s(), data.length), "the data is all still there");
   }
 
   @ParameterizedTest(name = "rule 7: a zero-byte receive consumes nothing even of {0} bytes, more than one staging chunk")
   @ValueSource(ints = {1, 1024, 1025, 200_000})
   void zeroByteReceiveConsumesNothingOfLargeData(int size) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped ov = new WsaOverlapped();
-    startPendingRecv(c.lib(), ov, WsaBuf.allocate(0));
+    startPendingRecv(c.s(), ov, WsaBuf.allocate(0));
     byte[] data = randomBytes(size);
-    inBackground("sender", () -> {
+    fork("sender", () -> {
       c.peer().getOutputStream().write(data);
       return null;
     });
-    assertEquals(0, awaitSuccess(c.lib(), ov));
-    assertArrayEquals(data, recvFully(c.lib(), size));
+    assertEquals(0, awaitSuccess(c.s(), ov));
+    assertArrayEquals(data, recvFully(c.s(), size));
   }
 
   @ParameterizedTest(name = "rule 7: a zero-byte receive queued ahead of a {0} receive completes with 0; the next one gets the data")
-  @EnumSource(BufKind.class)
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
   void zeroByteReceiveAheadOfNormalReceive(BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped zero = new WsaOverlapped();
     WsaOverlapped normal = new WsaOverlapped();
     WsaBuf buf = kind.make(100);
-    startPendingRecv(c.lib(), zero, kind.make(0));
-    startPendingRecv(c.lib(), normal, buf);
+    startPendingRecv(c.s(), zero, kind.make(0));
+    startPendingRecv(c.s(), normal, buf);
     byte[] data = randomBytes(100);
     c.peer().getOutputStream().write(data);
-    assertEquals(0, awaitSuccess(c.lib(), zero));
-    int n = awaitSuccess(c.lib(), normal);
+    assertEquals(0, awaitSuccess(c.s(), zero));
+    int n = awaitSuccess(c.s(), normal);
     assertTrue(n > 0, "the normal receive got data");
     byte[] all = Arrays.copyOf(bytesOf(buf, n), data.length);
-    System.arraycopy(recvFully(c.lib(), data.length - n), 0, all, n, data.length - n);
+    System.arraycopy(recvFully(c.s(), data.length - n), 0, all, n, data.length - n);
     assertArrayEquals(data, all);
   }
 
   @Test
   @DisplayName("rule 7: with data already there, zero-byte receives complete with 0, again and again, and consume nothing")
   void zeroByteReceivesWithDataAlreadyThere() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] data = randomBytes(5);
     c.peer().getOutputStream().write(data);
     for (int i = 0; i < 3; i++) {
       WsaOverlapped ov = new WsaOverlapped();
-      startRecv(c.lib(), ov, WsaBuf.allocate(0));
-      assertEquals(0, awaitSuccess(c.lib(), ov), "zero-byte receive #" + i);
+      startRecv(c.s(), ov, null, WsaBuf.allocate(0));
+      assertEquals(0, awaitSuccess(c.s(), ov), "zero-byte receive #" + i);
     }
-    assertArrayEquals(data, recvFully(c.lib(), data.length));
+    assertArrayEquals(data, recvFully(c.s(), data.length));
   }
 
   @ParameterizedTest(name = "rule 7: a zero-byte receive completes with 0 when the peer closes (via {0}), and so does one posted after")
   @EnumSource(Mechanism.class)
   void zeroByteReceiveOnPeerClose(Mechanism mechanism) throws Exception {
-    Conn c = connectToJdk();
-    Watched w = new Watched(mechanism, c.lib());
+    Conn c = connect();
+    Watched w = new Watched(mechanism, c.s());
     w.start(0, WsaBuf.allocate(0));
     w.assertStillPending();
     c.peer().close();
     assertEquals(0, w.awaitCompletion());
 
     WsaOverlapped after = new WsaOverlapped();
-    startRecv(c.lib(), after, WsaBuf.allocate(0));
-    assertEquals(0, awaitSuccess(c.lib(), after));
+    startRecv(c.s(), after, null, WsaBuf.allocate(0));
+    assertEquals(0, awaitSuccess(c.s(), after));
     WsaBuf buf = WsaBuf.allocate(8);
     int[] n = {COUNT_SENTINEL};
-    assertEquals(0, wsa.recv(c.lib(), new WsaBuf[] {buf}, 1, n, new int[1], null, null));
+    assertEquals(0, wsa.recv(c.s(), new WsaBuf[] {buf}, 1, n, new int[1], null, null));
     assertEquals(0, n[0], "a normal receive sees the graceful close");
   }
 
   @Test
   @DisplayName("rule 7: a blocking zero-byte receive waits for data, returns 0 and consumes nothing")
   void blockingZeroByteReceive() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] data = randomBytes(64);
     Thread me = Thread.currentThread();
-    inBackground("late-sender", () -> {
-      awaitParked(me);
+    fork("late-sender", () -> {
+      awaitBlocked(me);
       c.peer().getOutputStream().write(data);
       return null;
     });
     int[] n = {COUNT_SENTINEL};
     int[] flags = {0};
-    int rc = withDeadline(() -> wsa.recv(c.lib(), new WsaBuf[] {WsaBuf.allocate(0)}, 1, n, flags,
+    int rc = withDeadline(() -> wsa.recv(c.s(), new WsaBuf[] {WsaBuf.allocate(0)}, 1, n, flags,
         null, null), () -> "the blocking zero-byte receive did not return");
-    assertEquals(0, rc, PortSupport::lastError);
+    assertEquals(0, rc, WsaFixture::lastError);
     assertEquals(0, n[0]);
-    assertArrayEquals(data, recvFully(c.lib(), data.length));
+    assertArrayEquals(data, recvFully(c.s(), data.length));
   }
 
   // -- MSG_PEEK, MSG_OOB --
@@ -281,7 +282,7 @@ class ZeroByteAndPeekRulesTest extends PortSupport {
       int[] flags = {MSG_PEEK};
       int rc = withDeadline(() -> wsa.recv(s, bufs, 1, n, flags, null, null),
           () -> "blocking MSG_PEEK did not return");
-      assertEquals(0, rc, PortSupport::lastError);
+      assertEquals(0, rc, WsaFixture::lastError);
       assertEquals(0, flags[0], "flags out");
       return n[0];
     }
@@ -293,67 +294,67 @@ class ZeroByteAndPeekRulesTest extends PortSupport {
   @ParameterizedTest(name = "rule 24: MSG_PEEK ({0}, {1}) returns the data without consuming it")
   @MethodSource("modesAndKinds")
   void peekDoesNotConsume(Mode mode, BufKind kind) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] data = randomBytes(500);
     c.peer().getOutputStream().write(data);
 
     WsaBuf first = kind.make(1000);
-    int n = peek(mode, c.lib(), first);
+    int n = peek(mode, c.s(), first);
     assertTrue(n > 0 && n <= data.length, "peek count " + n);
     assertArrayEquals(Arrays.copyOf(data, n), bytesOf(first, n));
 
     WsaBuf again = kind.make(1000);
-    int m = peek(mode, c.lib(), again);
+    int m = peek(mode, c.s(), again);
     assertTrue(m >= n, "a second peek sees at least as much: " + m + " < " + n);
     assertArrayEquals(Arrays.copyOf(data, m), bytesOf(again, m), "a second peek sees the same");
 
-    assertArrayEquals(data, recvFully(c.lib(), data.length), "a normal receive gets it all");
+    assertArrayEquals(data, recvFully(c.s(), data.length), "a normal receive gets it all");
   }
 
   @ParameterizedTest(name = "rule 24: MSG_PEEK ({0}) into a buffer smaller than the data copies a prefix and consumes nothing")
   @EnumSource(Mode.class)
   void peekIntoSmallBuffer(Mode mode) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     byte[] data = randomBytes(300);
     c.peer().getOutputStream().write(data);
     WsaBuf small = WsaBuf.allocate(10);
-    int n = peek(mode, c.lib(), small);
+    int n = peek(mode, c.s(), small);
     assertTrue(n > 0 && n <= 10, "peek count " + n);
     assertArrayEquals(Arrays.copyOf(data, n), bytesOf(small, n));
-    assertArrayEquals(data, recvFully(c.lib(), data.length));
+    assertArrayEquals(data, recvFully(c.s(), data.length));
   }
 
   @Test
   @DisplayName("rule 24: an overlapped MSG_PEEK posted before the data arrives waits for it and consumes nothing")
   void overlappedPeekWaitsForData() throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaOverlapped ov = new WsaOverlapped();
     WsaBuf buf = WsaBuf.allocate(64);
-    assertPending(wsa.recv(c.lib(), new WsaBuf[] {buf}, 1, null, new int[] {MSG_PEEK}, ov, null),
+    assertPending(wsa.recv(c.s(), new WsaBuf[] {buf}, 1, null, new int[] {MSG_PEEK}, ov, null),
         "recv(MSG_PEEK)");
     assertFailsWith(WSA_IO_INCOMPLETE,
-        wsa.getOverlappedResult(c.lib(), ov, new int[1], false, new int[1]), "pending");
+        wsa.getOverlappedResult(c.s(), ov, new int[1], false, new int[1]), "pending");
     byte[] data = randomBytes(20);
     c.peer().getOutputStream().write(data);
-    int n = awaitSuccess(c.lib(), ov);
+    int n = awaitSuccess(c.s(), ov);
     assertTrue(n > 0);
     assertArrayEquals(Arrays.copyOf(data, n), bytesOf(buf, n));
-    assertArrayEquals(data, recvFully(c.lib(), data.length));
+    assertArrayEquals(data, recvFully(c.s(), data.length));
   }
 
   @ParameterizedTest(name = "rule 24: MSG_OOB on a {0} → WSAEOPNOTSUPP, no completion indication")
   @ValueSource(strings = {"blocking recv", "overlapped recv", "blocking send", "overlapped send"})
   void oobIsRefused(String call) throws Exception {
-    Conn c = connectToJdk();
+    Conn c = connect();
     WsaCompletionPort port = newPort();
-    associate(c.lib(), port, KEY);
+    associate(c.s(), port, KEY);
     WsaEvent event = wsa.createEvent();
     WsaOverlapped ov = call.startsWith("overlapped") ? new WsaOverlapped(event) : null;
     WsaBuf[] bufs = {WsaBuf.wrap(randomBytes(8))};
     int[] n = {COUNT_SENTINEL};
     int rc = call.endsWith("recv")
-        ? wsa.recv(c.lib(), bufs, 1, n, new int[] {MSG_OOB}, ov, null)
-        : wsa.send(c.lib(), bufs, 1, n, MSG_OOB, ov, null);
+        ? wsa.recv(c.s(), bufs, 1, n, new int[] {MSG_OOB}, ov, null)
+        : wsa.send(c.s(), bufs, 1, n, MSG_OOB, ov, null);
     assertFailsWith(WSAEOPNOTSUPP, rc, call);
     assertEquals(COUNT_SENTINEL, n[0], "count not written");
     if (ov != null) {

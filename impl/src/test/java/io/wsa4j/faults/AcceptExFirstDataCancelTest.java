@@ -6,6 +6,7 @@ import static io.wsa4j.Winsock.WSA_WAIT_EVENT_0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaEvent;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * stays silent must not be able to pin it. (Failed on 5856b88; fixed on the branch by 089e707.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class AcceptExFirstDataCancelTest extends FaultSupport {
+class AcceptExFirstDataCancelTest extends WsaFixture {
   /** A listener, an AcceptEx for 100 bytes of first data, and a client that connected silently. */
   private record Setup(Wsa wsa, WsaSocket listener, WsaSocket acceptSocket, WsaOverlapped token,
       Socket client) {}

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * returns normally at its timeout.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class CleanupWhileWaitingTest extends FaultSupport {
+class CleanupWhileWaitingTest extends WsaFixture {
   private static final int SLEEP_MS = 1500;
 
   /** What a waiting thread got: its return value and last error, and when it returned. */

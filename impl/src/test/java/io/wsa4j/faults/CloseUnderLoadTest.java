@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * announced, and no thread hangs.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
-class CloseUnderLoadTest extends FaultSupport {
+class CloseUnderLoadTest extends WsaFixture {
   private static final int SOCKETS = 100;
   private static final int OPS_PER_SOCKET = 10;
   private static final int POSTERS = 4;

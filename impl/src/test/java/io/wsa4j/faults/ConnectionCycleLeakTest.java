@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaConfig;
@@ -59,7 +60,7 @@ class ConnectionCycleLeakTest {
 
     JdkEchoServer() throws IOException {
       server = new ServerSocket();
-      server.bind(new InetSocketAddress(FaultSupport.LOOPBACK, 0), 1000);
+      server.bind(new InetSocketAddress(WsaFixture.LOOPBACK, 0), 1000);
       acceptor = new Thread(this::acceptLoop, "jdk-echo-acceptor");
       acceptor.setDaemon(true);
       acceptor.start();
@@ -99,9 +100,9 @@ class ConnectionCycleLeakTest {
     @Override
     public void close() throws Exception {
       server.close();
-      acceptor.join(FaultSupport.WAIT_MS);
+      acceptor.join(WsaFixture.WAIT_MS);
       handlers.shutdown();
-      assertTrue(handlers.awaitTermination(FaultSupport.WAIT_MS, TimeUnit.MILLISECONDS));
+      assertTrue(handlers.awaitTermination(WsaFixture.WAIT_MS, TimeUnit.MILLISECONDS));
     }
   }
 
@@ -120,7 +121,7 @@ class ConnectionCycleLeakTest {
     long least = Long.MAX_VALUE;
     for (int i = 0; i < 4; i++) {
       System.gc();
-      FaultSupport.sleepQuietly(20);
+      WsaFixture.sleepQuietly(20);
       least = Math.min(least, rt.totalMemory() - rt.freeMemory());
     }
     return least;
@@ -131,33 +132,33 @@ class ConnectionCycleLeakTest {
    * (every third) close with a receive pending.
    */
   static void cycle(Wsa wsa, InetSocketAddress server, int i) {
-    WsaSocket s = FaultSupport.newSocket(wsa);
-    assertEquals(0, wsa.connect(s, server), FaultSupport.lastError("connect"));
+    WsaSocket s = WsaFixture.newSocket(wsa);
+    assertEquals(0, wsa.connect(s, server), WsaFixture.lastError("connect"));
     byte[] msg = ("cycle " + i).getBytes(StandardCharsets.US_ASCII);
     WsaEvent sendDone = wsa.createEvent();
     WsaEvent recvDone = wsa.createEvent();
     WsaOverlapped sendToken = new WsaOverlapped(sendDone);
     WsaOverlapped recvToken = new WsaOverlapped(recvDone);
     WsaBuf in = (i & 1) == 0 ? WsaBuf.allocate(64) : WsaBuf.allocateDirect(64);
-    FaultSupport.mustStart(FaultSupport.recvOv(wsa, s, in, recvToken, null), "recv");
-    FaultSupport.mustStart(FaultSupport.sendOv(wsa, s, WsaBuf.wrap(msg), sendToken, null),
+    WsaFixture.mustStart(WsaFixture.recvOv(wsa, s, in, recvToken, null), "recv");
+    WsaFixture.mustStart(WsaFixture.sendOv(wsa, s, WsaBuf.wrap(msg), sendToken, null),
         "send");
     assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(2,
-        new WsaEvent[] {sendDone, recvDone}, true, (int) FaultSupport.WAIT_MS, false), "echo");
+        new WsaEvent[] {sendDone, recvDone}, true, (int) WsaFixture.WAIT_MS, false), "echo");
     int[] n = new int[1];
     assertTrue(wsa.getOverlappedResult(s, recvToken, n, false, null),
-        FaultSupport.lastError("recv result"));
+        WsaFixture.lastError("recv result"));
     // loopback and a short message: one segment, echoed whole
-    assertArrayEquals(msg, FaultSupport.bytesOf(in, n[0]), "the echo");
+    assertArrayEquals(msg, WsaFixture.bytesOf(in, n[0]), "the echo");
     if (i % 3 == 2) {
       // every third cycle closes with a receive pending: the abort path must not leak either
       WsaOverlapped pending = new WsaOverlapped(recvDone);
-      FaultSupport.mustStart(FaultSupport.recvOv(wsa, s, in, pending, null), "recv");
-      assertEquals(0, wsa.closesocket(s), FaultSupport.lastError("closesocket"));
+      WsaFixture.mustStart(WsaFixture.recvOv(wsa, s, in, pending, null), "recv");
+      assertEquals(0, wsa.closesocket(s), WsaFixture.lastError("closesocket"));
       assertEquals(io.wsa4j.Winsock.WSA_OPERATION_ABORTED, pending.internal(), "aborted recv");
     } else {
-      assertEquals(0, wsa.shutdown(s, SD_SEND), FaultSupport.lastError("shutdown"));
-      assertEquals(0, wsa.closesocket(s), FaultSupport.lastError("closesocket"));
+      assertEquals(0, wsa.shutdown(s, SD_SEND), WsaFixture.lastError("shutdown"));
+      assertEquals(0, wsa.closesocket(s), WsaFixture.lastError("closesocket"));
     }
     assertTrue(wsa.closeEvent(sendDone));
     assertTrue(wsa.closeEvent(recvDone));
@@ -170,7 +171,7 @@ class ConnectionCycleLeakTest {
     for (int t = 0; t < threads; t++) {
       int first = t * cycles / threads;
       int last = (t + 1) * cycles / threads;
-      Thread c = FaultSupport.daemon("cycle-client-" + t, () -> {
+      Thread c = WsaFixture.daemon("cycle-client-" + t, () -> {
         try {
           for (int i = first; i < last && failure.get() == null; i++) {
             cycle(wsa, server, i);
@@ -231,7 +232,7 @@ class ConnectionCycleLeakTest {
   private static long settled(java.util.function.LongSupplier value) {
     long last = value.getAsLong();
     for (int i = 0; i < 20; i++) {
-      FaultSupport.sleepQuietly(50);
+      WsaFixture.sleepQuietly(50);
       long now = value.getAsLong();
       if (now == last) {
         return now;
@@ -247,7 +248,7 @@ class ConnectionCycleLeakTest {
     while (value.getAsLong() > bound) {
       assertTrue(System.nanoTime() < deadline, what + ": " + value.getAsLong() + " after "
           + SETTLE_MS + " ms");
-      FaultSupport.sleepQuietly(20);
+      WsaFixture.sleepQuietly(20);
     }
   }
 }

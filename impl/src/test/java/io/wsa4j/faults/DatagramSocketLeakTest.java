@@ -12,6 +12,7 @@ import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.testkit.WsaFixture;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -43,14 +44,14 @@ class DatagramSocketLeakTest {
 
   static void cycle(Wsa wsa, int i, WsaBuf buf, byte[] payload) {
     WsaSocket s = wsa.socket(AF_INET, SOCK_DGRAM, 17, null, 0, WSA_FLAG_OVERLAPPED);
-    assertNotEquals(WsaSocket.INVALID_SOCKET, s, FaultSupport.lastError("socket"));
-    assertEquals(0, wsa.bind(s, new InetSocketAddress(FaultSupport.LOOPBACK, 0)));
+    assertNotEquals(WsaSocket.INVALID_SOCKET, s, WsaFixture.lastError("socket"));
+    assertEquals(0, wsa.bind(s, new InetSocketAddress(WsaFixture.LOOPBACK, 0)));
     SocketAddress[] self = new SocketAddress[1];
     assertEquals(0, wsa.getsockname(s, self));
     assertEquals(payload.length, wsa.sendto(s, payload, 0, payload.length, 0, self[0]));
     int[] n = new int[1];
     assertEquals(0, wsa.recvFrom(s, new WsaBuf[] {buf}, 1, n, new int[1], null, null,
-        null), FaultSupport.lastError("recvFrom"));
+        null), WsaFixture.lastError("recvFrom"));
     assertEquals(payload.length, n[0]);
     if (i % 2 == 1) {
       WsaOverlapped pending = new WsaOverlapped();
@@ -84,7 +85,7 @@ class DatagramSocketLeakTest {
     for (int i = 0; i < CYCLES; i++) {
       cycle(wsa, i, buf, payload);
     }
-    FaultSupport.awaitCondition(() -> ConnectionCycleLeakTest.openFds() <= liveFds,
+    WsaFixture.awaitCondition(() -> ConnectionCycleLeakTest.openFds() <= liveFds,
         () -> "fds with the context alive: " + ConnectionCycleLeakTest.openFds() + " vs "
             + liveFds);
     long live = directMemory();
@@ -94,11 +95,11 @@ class DatagramSocketLeakTest {
       throw new AssertionError("direct memory grew by " + (live - direct) + " bytes");
     }
     assertEquals(0, wsa.cleanup());
-    FaultSupport.awaitCondition(() -> ConnectionCycleLeakTest.openFds() <= fds,
+    WsaFixture.awaitCondition(() -> ConnectionCycleLeakTest.openFds() <= fds,
         () -> "fds after cleanup: " + ConnectionCycleLeakTest.openFds() + " vs " + fds);
-    FaultSupport.awaitCondition(() -> ConnectionCycleLeakTest.liveThreads() <= threads,
+    WsaFixture.awaitCondition(() -> ConnectionCycleLeakTest.liveThreads() <= threads,
         () -> "threads after cleanup: " + ConnectionCycleLeakTest.liveThreads() + " vs " + threads);
-    FaultSupport.awaitCondition(() -> {
+    WsaFixture.awaitCondition(() -> {
       System.gc();
       return directMemory() <= direct;
     }, () -> "direct memory after cleanup: " + directMemory() + " vs " + direct);

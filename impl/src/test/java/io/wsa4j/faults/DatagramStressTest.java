@@ -17,6 +17,7 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.testkit.WsaFixture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ class DatagramStressTest {
     try (Wsa wsa = Wsa.startup()) {
       WsaSocket s = wsa.socket(AF_INET, SOCK_DGRAM, 17, null, 0, WSA_FLAG_OVERLAPPED);
       assertEquals(0, wsa.setsockopt(s, SOL_SOCKET, SO_RCVBUF, 4 << 20));
-      assertEquals(0, wsa.bind(s, new InetSocketAddress(FaultSupport.LOOPBACK, 0)));
+      assertEquals(0, wsa.bind(s, new InetSocketAddress(WsaFixture.LOOPBACK, 0)));
       SocketAddress[] name = new SocketAddress[1];
       assertEquals(0, wsa.getsockname(s, name));
       int[] rcvbuf = new int[1];
@@ -91,10 +92,10 @@ class DatagramStressTest {
       Thread[] senders = new Thread[SENDERS];
       DatagramChannel[] channels = new DatagramChannel[SENDERS];
       for (int k = 0; k < SENDERS; k++) {
-        channels[k] = DatagramChannel.open().bind(new InetSocketAddress(FaultSupport.LOOPBACK, 0));
+        channels[k] = DatagramChannel.open().bind(new InetSocketAddress(WsaFixture.LOOPBACK, 0));
         senderAddress[k] = (InetSocketAddress) channels[k].getLocalAddress();
         int sender = k;
-        senders[k] = FaultSupport.daemon("udp-sender-" + k, () -> {
+        senders[k] = WsaFixture.daemon("udp-sender-" + k, () -> {
           try (DatagramChannel ch = channels[sender]) {
             Random rnd = new Random(SEED + sender);
             ByteBuffer out = ByteBuffer.allocateDirect(MAX);
@@ -106,7 +107,7 @@ class DatagramStressTest {
                 out.put(i, expected(sender, seq, i));
               }
               out.limit(size);
-              if (!credits.tryAcquire(size, FaultSupport.WAIT_MS, TimeUnit.MILLISECONDS)) {
+              if (!credits.tryAcquire(size, WsaFixture.WAIT_MS, TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("no credits back for 10 s: datagrams lost");
               }
               ch.send(out, name[0]);
@@ -128,7 +129,7 @@ class DatagramStressTest {
       WsaOverlapped[] got = new WsaOverlapped[1];
       long started = System.nanoTime();
       for (int received = 0; received < DATAGRAMS && failure.get() == null; received++) {
-        boolean ok = wsa.getQueuedCompletionStatus(port, n, key, got, (int) FaultSupport.WAIT_MS);
+        boolean ok = wsa.getQueuedCompletionStatus(port, n, key, got, (int) WsaFixture.WAIT_MS);
         assertTrue(ok, () -> "receive failed or timed out: " + Wsa.getLastError());
         int slot = (Integer) got[0].attachment();
         int sender = senderOf(senderAddress, from[slot][0]);
@@ -149,7 +150,7 @@ class DatagramStressTest {
         post(wsa, s, bufs[slot], ovs[slot], from[slot]);
       }
       for (Thread t : senders) {
-        t.join(FaultSupport.WAIT_MS);
+        t.join(WsaFixture.WAIT_MS);
       }
       assertNull(failure.get(), () -> "sender failed: " + failure.get());
       System.out.printf("DatagramStressTest: %d datagrams in %d ms%n", DATAGRAMS,

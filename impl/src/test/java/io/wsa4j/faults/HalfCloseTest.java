@@ -6,10 +6,11 @@ import static io.wsa4j.Winsock.WSAESHUTDOWN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
-import io.wsa4j.faults.FaultSupport.CountingToken;
+import io.wsa4j.testkit.WsaFixture.CountingToken;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** A connection closed in one direction only keeps working in the other. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class HalfCloseTest extends FaultSupport {
+class HalfCloseTest extends WsaFixture {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Indication.class)

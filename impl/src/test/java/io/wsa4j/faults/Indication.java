@@ -14,13 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaCompletionRoutine;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
-import io.wsa4j.faults.FaultSupport.CountingToken;
+import io.wsa4j.testkit.WsaFixture.CountingToken;
 
 /**
  * The three ways an overlapped operation announces its completion, so one fault test runs against
@@ -37,21 +38,21 @@ enum Indication {
       return null;
     }
     WsaCompletionPort port = wsa.createIoCompletionPort(s, null, 7, 0);
-    assertNotNull(port, FaultSupport.lastError("CreateIoCompletionPort"));
+    assertNotNull(port, WsaFixture.lastError("CreateIoCompletionPort"));
     return port;
   }
 
   CountingToken token(Wsa wsa) {
     if (this == EVENT) {
       WsaEvent e = wsa.createEvent();
-      assertNotNull(e, FaultSupport.lastError("createEvent"));
+      assertNotNull(e, WsaFixture.lastError("createEvent"));
       return new CountingToken(e);
     }
     return new CountingToken();
   }
 
   WsaCompletionRoutine routine() {
-    return this == ROUTINE ? FaultSupport.COUNTING_ROUTINE : null;
+    return this == ROUTINE ? WsaFixture.COUNTING_ROUTINE : null;
   }
 
   /**
@@ -59,11 +60,11 @@ enum Indication {
    * the mechanism reported them. Must run on the issuing thread for ROUTINE.
    */
   int[] await(Wsa wsa, WsaSocket s, WsaCompletionPort port, CountingToken t) {
-    long deadline = System.nanoTime() + FaultSupport.WAIT_MS * 1_000_000L;
+    long deadline = System.nanoTime() + WsaFixture.WAIT_MS * 1_000_000L;
     switch (this) {
       case EVENT -> {
         assertEquals(WSA_WAIT_EVENT_0, wsa.waitForMultipleEvents(1,
-            new WsaEvent[] {t.event()}, false, (int) FaultSupport.WAIT_MS, false),
+            new WsaEvent[] {t.event()}, false, (int) WsaFixture.WAIT_MS, false),
             "the token's event was not signaled");
         assertTrue(t.isCompleted(), "event signaled before the status was written");
         int[] n = {-1};
@@ -75,7 +76,7 @@ enum Indication {
       case ROUTINE -> {
         while (t.routineCalls.get() == 0) {
           if (System.nanoTime() > deadline) {
-            fail("the completion routine did not run within " + FaultSupport.WAIT_MS + " ms");
+            fail("the completion routine did not run within " + WsaFixture.WAIT_MS + " ms");
           }
           int r = wsa.sleepEx(100, true);
           assertTrue(r == 0 || r == WSA_WAIT_IO_COMPLETION, "sleepEx returned " + r);
@@ -87,9 +88,9 @@ enum Indication {
         int[] n = {-1};
         long[] key = {-1};
         WsaOverlapped[] ov = {null};
-        boolean ok = wsa.getQueuedCompletionStatus(port, n, key, ov, (int) FaultSupport.WAIT_MS);
+        boolean ok = wsa.getQueuedCompletionStatus(port, n, key, ov, (int) WsaFixture.WAIT_MS);
         int err = ok ? 0 : Wsa.getLastError();
-        assertNotNull(ov[0], () -> "no packet: " + FaultSupport.name(err));
+        assertNotNull(ov[0], () -> "no packet: " + WsaFixture.name(err));
         assertSame(t, ov[0], "a packet for another token");
         t.packets.incrementAndGet();
         return new int[] {winsockOf(err), n[0]};

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code WSAEINTR}, the flag stays set, and no byte is lost or duplicated afterwards.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class InterruptTest extends FaultSupport {
+class InterruptTest extends WsaFixture {
 
   /** What an interrupted call returned, its last error and whether the flag was still set. */
   record Outcome(Object value, int lastError, boolean flagSet) {}

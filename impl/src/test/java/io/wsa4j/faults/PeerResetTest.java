@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
-import io.wsa4j.faults.FaultSupport.CountingToken;
+import io.wsa4j.testkit.WsaFixture.CountingToken;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * completes exactly once with a connection error, through its own mechanism, and nothing hangs.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class PeerResetTest extends FaultSupport {
+class PeerResetTest extends WsaFixture {
   private static final int LARGE = 16 << 20;
 
   private static void reset(Socket peer) throws Exception {

@@ -11,6 +11,7 @@ import static io.wsa4j.Winsock.WSAENOTSOCK;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -20,7 +21,7 @@ import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.WsaStats;
-import io.wsa4j.faults.FaultSupport.CountingToken;
+import io.wsa4j.testkit.WsaFixture.CountingToken;
 import io.wsa4j.faults.Program.Buf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -183,12 +184,12 @@ final class ProgramRunner {
   private void connect() throws IOException {
     try (ServerSocket ss = new ServerSocket()) {
       if (program.smallBuffers()) {
-        ss.setReceiveBufferSize(FaultSupport.SMALL_BUFFER);
+        ss.setReceiveBufferSize(WsaFixture.SMALL_SOCKET_BUFFER);
       }
-      ss.bind(new InetSocketAddress(FaultSupport.LOOPBACK, 0), 1);
-      s = FaultSupport.newSocket(wsa);
+      ss.bind(new InetSocketAddress(WsaFixture.LOOPBACK, 0), 1);
+      s = WsaFixture.newSocket(wsa);
       if (program.smallBuffers()) {
-        check(wsa.setsockopt(s, SOL_SOCKET, SO_SNDBUF, FaultSupport.SMALL_BUFFER) == 0,
+        check(wsa.setsockopt(s, SOL_SOCKET, SO_SNDBUF, WsaFixture.SMALL_SOCKET_BUFFER) == 0,
             "SO_SNDBUF");
       }
       check(wsa.connect(s, ss.getLocalSocketAddress()) == 0, "connect failed: "

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * completion indication at all, and takes new ones again once some complete.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class QueueLimitTest extends FaultSupport {
+class QueueLimitTest extends WsaFixture {
   private static final int LIMIT = 4;
 
   private Wsa limited() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * routines, closed events and a closed socket become unreachable from the library.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ReleaseTest extends FaultSupport {
+class ReleaseTest extends WsaFixture {
 
   /** A routine of its own class, so that no shared lambda instance is what stays reachable. */
   static final class Routine implements WsaCompletionRoutine {

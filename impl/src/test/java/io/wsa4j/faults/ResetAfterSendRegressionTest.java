@@ -6,6 +6,7 @@ import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * send's failure is known before the receive reads; the race where both run at once remains.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ResetAfterSendRegressionTest extends FaultSupport {
+class ResetAfterSendRegressionTest extends WsaFixture {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Indication.class)

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * logger {@code io.wsa4j} (System.Logger, which goes to java.util.logging by default).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ThrowingCallbacksTest extends FaultSupport {
+class ThrowingCallbacksTest extends WsaFixture {
 
   /**
    * A {@code java.util.logging.StreamHandler} with an {@code XMLFormatter} attached to one logger

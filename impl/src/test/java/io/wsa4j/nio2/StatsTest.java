@@ -18,7 +18,11 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.lang.management.ThreadInfo;
+import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -43,9 +47,12 @@ class StatsTest {
     return s;
   }
 
-  private static void await(Wsa wsa, WsaSocket s, WsaOverlapped ov) {
-    int[] n = new int[1];
-    wsa.getOverlappedResult(s, ov, n, true, null);
+  /** Waits for {@code ov}'s operation, which must succeed with {@code bytes}. */
+  private static void await(Wsa wsa, WsaSocket s, WsaOverlapped ov, int bytes) {
+    int[] n = {-1};
+    assertTrue(wsa.getOverlappedResult(s, ov, n, true, null),
+        () -> "the operation failed: " + Wsa.getLastError());
+    assertEquals(bytes, n[0], "bytes transferred");
   }
 
   @Test
@@ -56,14 +63,14 @@ class StatsTest {
       try (Socket peer = server.accept()) {
         WsaOverlapped send = new WsaOverlapped();
         wsa.send(s, new WsaBuf[] {WsaBuf.wrap(new byte[100])}, 1, null, 0, send, null);
-        await(wsa, s, send);
+        await(wsa, s, send, 100);
         InputStream in = peer.getInputStream();
         assertEquals(100, in.readNBytes(100).length);
 
         WsaOverlapped recv = new WsaOverlapped();
         wsa.recv(s, new WsaBuf[] {WsaBuf.allocate(64)}, 1, null, new int[1], recv, null);
         peer.getOutputStream().write(new byte[40]);
-        await(wsa, s, recv);
+        await(wsa, s, recv, 40);
         WsaOverlapped pending = new WsaOverlapped();
         wsa.recv(s, new WsaBuf[] {WsaBuf.allocate(64)}, 1, null, new int[1], pending, null);
 
@@ -106,20 +113,67 @@ class StatsTest {
   }
 
   @Test
-  @DisplayName("jmx(true) registers the figures as an MBean until cleanup")
+  @DisplayName("jmx(true) registers this context's figures as its own MBean until cleanup")
   void mbeanFollowsTheContext() throws Exception {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    Set<ObjectName> names = server.queryNames(new ObjectName("io.wsa4j:type=Wsa,*"), null);
-    assertFalse(names.isEmpty());
-    wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
-    boolean sawOneSocket = false;
-    for (ObjectName n : names) {
-      sawOneSocket |= ((Long) server.getAttribute(n, "SocketsOpen")) == 1L;
+    ObjectName all = new ObjectName("io.wsa4j:type=Wsa,*");
+    Set<ObjectName> before = server.queryNames(all, null);
+    Wsa mine = Wsa.startup(WsaConfig.builder().ioThreads(1).jmx(true).build());
+    try {
+      Set<ObjectName> added = new HashSet<>(server.queryNames(all, null));
+      added.removeAll(before);
+      assertEquals(1, added.size(), () -> "one new MBean for one new context: " + added);
+      ObjectName name = added.iterator().next();
+      assertEquals(0L, server.getAttribute(name, "SocketsOpen"));
+      for (int i = 0; i < 3; i++) {
+        mine.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+      }
+      assertEquals(3L, server.getAttribute(name, "SocketsOpen"), "the context's three sockets");
+      assertEquals(0, mine.cleanup());
+      assertFalse(server.isRegistered(name), name + " still registered after cleanup");
+    } finally {
+      mine.cleanup();
     }
-    assertTrue(sawOneSocket, "an MBean reports this context's socket");
-    wsa.cleanup();
-    for (ObjectName n : names) {
-      assertFalse(server.isRegistered(n), n + " still registered after cleanup");
+  }
+
+  @Test
+  @DisplayName("a snapshot blocked on one socket's queue does not hold up closesocket of another")
+  void closesocketDoesNotWaitBehindASnapshot() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      WsaSocket busy = connect(server);
+      server.accept().close();
+      WsaSocket other = wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0,
+          WSA_FLAG_OVERLAPPED);
+      OpQueue held = ((NioSocket) busy).queues()[0];
+      FutureTask<WsaStats> snapshot = new FutureTask<>(wsa::stats);
+      FutureTask<Integer> close = new FutureTask<>(() -> wsa.closesocket(other));
+      Thread reader = new Thread(snapshot, "stats-reader");
+      Thread closer = new Thread(close, "closer");
+      synchronized (held) { // the snapshot will have to wait for this queue
+        reader.start();
+        awaitBlockedOn(reader, held);
+        closer.start();
+        assertEquals(0, close.get(10, TimeUnit.SECONDS),
+            "closesocket of another socket while a snapshot waits for a queue");
+      }
+      assertEquals(2, snapshot.get(10, TimeUnit.SECONDS).socketsOpen(),
+          "the snapshot shows the sockets open when it began");
+      assertEquals(1, wsa.stats().socketsOpen(), "after the close, only the busy one");
     }
+  }
+
+  /** Waits until {@code t} is blocked entering the monitor of {@code lock}. */
+  private static void awaitBlockedOn(Thread t, Object lock) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    ThreadInfo info;
+    do {
+      info = ManagementFactory.getThreadMXBean().getThreadInfo(t.getId());
+      if (info != null && info.getLockInfo() != null
+          && info.getLockInfo().getIdentityHashCode() == System.identityHashCode(lock)) {
+        return;
+      }
+      Thread.sleep(1);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(t.getName() + " never blocked on the queue: " + info);
   }
 }
