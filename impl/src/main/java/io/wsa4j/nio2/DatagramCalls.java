@@ -172,7 +172,8 @@ final class DatagramCalls {
     }
     InetSocketAddress target = null;
     if (code == 0) {
-      int[] c = new int[1];
+      int[] c = DatagramQueue.outcome(); // the thread's scratch: no array per datagram
+      c[0] = 0;
       target = destination(s, to, c);
       code = c[0];
     }
@@ -277,8 +278,7 @@ final class DatagramCalls {
     if (a == null || !s.isConnected()) {
       return a;
     }
-    SocketAddress[] peer = new SocketAddress[1];
-    if (s.remoteAddress(peer) == 0 && a.equals(peer[0])) {
+    if (a.equals(s.peer())) {
       return null;
     }
     code[0] = WSAEISCONN; // the JDK sends a connected datagram channel's datagrams to its peer only

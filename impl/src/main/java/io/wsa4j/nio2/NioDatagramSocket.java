@@ -104,6 +104,15 @@ final class NioDatagramSocket extends NioSocket {
     }
   }
 
+  /** The connected peer, or null. */
+  SocketAddress peer() {
+    try {
+      return channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null; // closed
+    }
+  }
+
   /** Whether {@code connect} gave it a default peer. */
   boolean isConnected() {
     return channel.isConnected();

@@ -47,6 +47,14 @@ public final class UdpAllocation {
       int n = 200_000;
       run(c, out, in, n);
       long after = total(threads, ids, self);
+      if (Boolean.getBoolean("perThread")) {
+        for (long id : ids) {
+          java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+          if (info != null && id != self) {
+            System.out.println(info.getThreadName() + " " + threads.getThreadAllocatedBytes(id));
+          }
+        }
+      }
       System.out.printf(Locale.ROOT,
           "{\"clients\":%d,\"size\":%d,\"datagrams\":%d,\"server_bytes_per_datagram\":%.2f}%n",
           clients, size, n, (after - before) / (double) n);
