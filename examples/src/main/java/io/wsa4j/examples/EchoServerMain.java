@@ -26,12 +26,15 @@ import picocli.CommandLine.Spec;
 public final class EchoServerMain implements Callable<Integer> {
 
   /** The I/O models, one server class each. */
-  enum Model { iocp, event, routine }
+  enum Model { iocp, event, routine, select, eventselect }
 
   @Option(names = "--model", defaultValue = "iocp", paramLabel = "MODEL",
       description = "I/O model: iocp (a completion port with worker threads and AcceptEx),"
           + " event (overlapped I/O with event objects, 63 connections per worker thread),"
-          + " routine (completion routines on one alertable thread). Default: ${DEFAULT-VALUE}.")
+          + " routine (completion routines on one alertable thread),"
+          + " select (non-blocking sockets, select over 64 per worker thread),"
+          + " eventselect (WSAEventSelect, 63 connections per worker thread)."
+          + " Default: ${DEFAULT-VALUE}.")
   Model model;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
@@ -45,7 +48,8 @@ public final class EchoServerMain implements Callable<Integer> {
   @Option(names = "--workers", paramLabel = "N",
       description = "Worker threads. iocp: threads in the GetQueuedCompletionStatus loop"
           + " (default: one per processor); event: threads to start with, one more per 63"
-          + " connections beyond (default 1); routine: ignored (one alertable thread).")
+          + " connections beyond (default 1); routine: ignored (one alertable thread);"
+          + " select, eventselect: ignored (one worker, one more per 64 or 63 connections).")
   Integer workers;
 
   @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
@@ -177,6 +181,10 @@ public final class EchoServerMain implements Callable<Integer> {
             WsaConfig.defaults());
       case routine:
         return RoutineEchoServer.start(bind, port, bufferSize, WsaConfig.defaults());
+      case select:
+        return SelectEchoServer.start(bind, port, bufferSize, WsaConfig.defaults());
+      case eventselect:
+        return EventSelectEchoServer.start(bind, port, bufferSize, WsaConfig.defaults());
       default:
         throw new AssertionError(model);
     }

@@ -24,13 +24,23 @@ import io.wsa4j.WsaSocket;
  *
  * <p>Used only by the worker thread that owns it (no locking).
  */
-final class EventConnection {
+final class EventConnection implements EventWorker.Connection {
   private static final System.Logger LOG = System.getLogger(EventConnection.class.getName());
+  /**
+   * Completions of one connection handled in a row inline before the next is left to its event.
+   * The worker sweeps up to 63 connections per wake-up, so this keeps each one's turn short.
+   */
+  static final int INLINE_BUDGET = 16;
+  /** Outcomes of a post (see {@link #started}). */
+  private static final int PENDING = 0;
+  private static final int DONE = 1;
+  private static final int FAILED = 2;
 
   /**
    * Where the connection is. Possible transitions:
    * <pre>
-   * RECEIVING -> SENDING    a receive completed with n > 0 bytes; a send of those n bytes is posted
+   * RECEIVING -> SENDING    a receive completed (signaled, or at once in the call) with n > 0
+   *                         bytes; a send of those n bytes is posted
    * SENDING   -> RECEIVING  the send completed; the next receive is posted
    * RECEIVING -> CLOSED     a receive completed with 0 bytes (the peer closed)
    * any       -> CLOSED     an operation failed, or the worker is stopping
@@ -49,7 +59,7 @@ final class EventConnection {
   private final WsaBuf[] buffers;
   /** Buffer capacity; the len of every receive. */
   private final int bufferSize;
-  /** Out-parameter of {@code getOverlappedResult}. */
+  /** Count out-parameter of {@code getOverlappedResult} and of every post. */
   private final int[] bytes = new int[1];
   /** In/out flags of {@code recv} and {@code getOverlappedResult}. */
   private final int[] flags = new int[1];
@@ -80,7 +90,8 @@ final class EventConnection {
       return null;
     }
     EventConnection c = new EventConnection(wsa, socket, event, bufferSize);
-    if (!c.postRecv()) {
+    // Finished at once or not, the event is signaled when it is: the worker handles it then.
+    if (c.postRecv() == FAILED) {
       c.close();
       return null;
     }
@@ -88,7 +99,8 @@ final class EventConnection {
   }
 
   /** The event to wait on. */
-  WsaEvent event() {
+  @Override
+  public WsaEvent event() {
     return event;
   }
 
@@ -97,7 +109,8 @@ final class EventConnection {
    *
    * @return false when the connection is finished and must be closed
    */
-  boolean onSignaled() {
+  @Override
+  public boolean onSignaled() {
     // Manual-reset event: clear it before collecting the result, so that only the completion of
     // the operation posted below can signal it again.
     wsa.resetEvent(event);
@@ -111,55 +124,84 @@ final class EventConnection {
       logFailure(state == State.RECEIVING ? "WSARecv" : "WSASend", error);
       return false;
     }
-    switch (state) {
-      case RECEIVING:
-        if (bytes[0] == 0) {
-          LOG.log(DEBUG, () -> socket + ": closed by the peer");
+    return completed(bytes[0]);
+  }
+
+  /**
+   * The inline completion loop: handles the result of the operation that finished and posts the
+   * next one; when that one finishes during the call (rule 25), handles it here too, and so on, up
+   * to {@link #INLINE_BUDGET} in a row. Its event is signaled then as well, but starting the next
+   * operation resets it (rule 3), so it is not handled a second time. When the budget is spent the
+   * last result is left to its event, still signaled: the worker's sweep comes back to it after
+   * the other connections, so a busy connection cannot starve them.
+   *
+   * @param n the bytes the finished operation transferred
+   * @return false when the connection is finished and must be closed
+   */
+  private boolean completed(int n) {
+    for (int budget = INLINE_BUDGET; ; budget--) {
+      int outcome;
+      switch (state) {
+        case RECEIVING:
+          if (n == 0) {
+            LOG.log(DEBUG, () -> socket + ": closed by the peer");
+            return false;
+          }
+          outcome = postSend(n);
+          break;
+        case SENDING:
+          outcome = postRecv();
+          break;
+        default:
           return false;
-        }
-        return postSend(bytes[0]);
-      case SENDING:
-        return postRecv();
-      default:
-        return false;
+      }
+      if (outcome != DONE) {
+        return outcome == PENDING;
+      }
+      if (budget == 1) {
+        return true; // signaled: handled on the worker's next look at this event
+      }
+      n = bytes[0];
     }
   }
 
-  /** Posts a receive of up to a whole buffer. */
-  private boolean postRecv() {
+  /** Posts a receive of up to a whole buffer; see {@link #started}. */
+  private int postRecv() {
     state = State.RECEIVING;
     buffers[0].len(bufferSize);
     flags[0] = 0;
-    int rc = wsa.recv(socket, buffers, 1, null, flags, overlapped, null);
+    int rc = wsa.recv(socket, buffers, 1, bytes, flags, overlapped, null);
     return started(rc, "WSARecv");
   }
 
-  /** Posts a send of exactly the {@code n} bytes just received. */
-  private boolean postSend(int n) {
+  /** Posts a send of exactly the {@code n} bytes just received; see {@link #started}. */
+  private int postSend(int n) {
     state = State.SENDING;
     buffers[0].len(n);
-    int rc = wsa.send(socket, buffers, 1, null, 0, overlapped, null);
+    int rc = wsa.send(socket, buffers, 1, bytes, 0, overlapped, null);
     return started(rc, "WSASend");
   }
 
   /**
-   * Judges a post: 0 (completed at once) and {@code WSA_IO_PENDING} both mean the event will be, or
-   * already is, signaled (rule 2), so the worker just goes back to waiting. Any other error means
-   * the operation never started and nothing will be signaled.
+   * Judges a post: {@link #DONE} when it finished during the call (0, the count in
+   * {@link #bytes}), {@link #PENDING} when its event will be signaled later, {@link #FAILED} when
+   * it never started (any other error: nothing will be signaled).
    */
-  private boolean started(int rc, String call) {
-    if (rc == SOCKET_ERROR) {
-      int error = Wsa.getLastError();
-      if (error != WSA_IO_PENDING) {
-        logFailure(call, error);
-        return false;
-      }
+  private int started(int rc, String call) {
+    if (rc == 0) {
+      return DONE;
     }
-    return true;
+    int error = Wsa.getLastError();
+    if (error != WSA_IO_PENDING) {
+      logFailure(call, error);
+      return FAILED;
+    }
+    return PENDING;
   }
 
   /** Closes the socket (aborting the operation in flight) and the event. Idempotent. */
-  void close() {
+  @Override
+  public void close() {
     if (state == State.CLOSED) {
       return;
     }

@@ -53,7 +53,7 @@ public final class EventEchoServer implements EchoServer {
   private final boolean ownsWsa;
   private final WsaSocket listener;
   private final InetSocketAddress localAddress;
-  private final EventWorkerPool pool;
+  private final WorkerPool pool;
   private final Thread acceptThread;
   /** Set first in {@link #close()}, so that the acceptor takes its failure as the signal to end. */
   private volatile boolean stopping;
@@ -67,7 +67,8 @@ public final class EventEchoServer implements EchoServer {
     this.listener = listener;
     this.localAddress = localAddress;
     String prefix = "event-echo-" + localAddress.getPort() + "-";
-    this.pool = new EventWorkerPool(wsa, bufferSize, prefix + "worker-");
+    this.pool = new WorkerPool(() -> EventWorker.create(wsa, bufferSize, EventConnection::open),
+        prefix + "worker-");
     this.acceptThread = new Thread(this::acceptLoop, prefix + "accept");
     acceptThread.setDaemon(true);
   }

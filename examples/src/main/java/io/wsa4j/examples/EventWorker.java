@@ -9,13 +9,12 @@ import static java.lang.System.Logger.Level.WARNING;
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaSocket;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A worker thread of the {@link EventEchoServer}: serves up to {@link #MAX_CONNECTIONS} connections
- * by waiting on their events with {@code WSAWaitForMultipleEvents}.
+ * A worker thread of the {@link EventEchoServer} and the {@link EventSelectEchoServer}: serves up to
+ * {@link #MAX_CONNECTIONS} connections by waiting on their events with
+ * {@code WSAWaitForMultipleEvents}. What a signaled event means is the connection's business
+ * ({@link Connection}): an overlapped operation finished, or network events were recorded.
  *
  * <p>Index 0 of the wait array is the worker's wake-up event: the acceptor sets it after queueing a
  * new socket, {@link #stop()} sets it to end the thread. Indexes 1 .. count-1 are the connections'
@@ -24,11 +23,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: {@link #handOver}, {@link #load} and {@link #stop} may be called from any thread;
  * everything else runs on the worker thread, which alone touches the arrays.
  */
-final class EventWorker implements Runnable {
+final class EventWorker extends PooledWorker {
   private static final System.Logger LOG = System.getLogger(EventWorker.class.getName());
 
   /** One wait covers 64 events, and one of them is the wake-up event. */
   static final int MAX_CONNECTIONS = WSA_MAXIMUM_WAIT_EVENTS - 1;
+
+  /** A connection served by one event. Used only by its worker thread. */
+  interface Connection {
+    /** The event this connection's work signals. */
+    WsaEvent event();
+
+    /**
+     * Does what the signaled event asks.
+     *
+     * @return false when the connection is done (the worker closes it)
+     */
+    boolean onSignaled();
+
+    /** Closes the socket and the event. */
+    void close();
+  }
+
+  /** Opens a connection for an accepted socket; null when it cannot (the socket is closed). */
+  interface Opener {
+    Connection open(Wsa wsa, WsaSocket socket, int bufferSize);
+  }
 
   private final Wsa wsa;
   private final int bufferSize;
@@ -37,23 +57,17 @@ final class EventWorker implements Runnable {
   /** The wait array: wake-up event, then one event per connection (worker thread only). */
   private final WsaEvent[] events = new WsaEvent[WSA_MAXIMUM_WAIT_EVENTS];
   /** {@code connections[i]} owns {@code events[i]}, for i ≥ 1 (worker thread only). */
-  private final EventConnection[] connections = new EventConnection[WSA_MAXIMUM_WAIT_EVENTS];
+  private final Connection[] connections = new Connection[WSA_MAXIMUM_WAIT_EVENTS];
+  private final Opener opener;
   /** Used entries of both arrays, the wake-up event included (worker thread only). */
   private int count = 1;
   /** Reused one-element array for polling a single event. */
   private final WsaEvent[] probe = new WsaEvent[1];
-  /** Accepted sockets not yet adopted by the worker thread. */
-  private final Queue<WsaSocket> handedOver = new ConcurrentLinkedQueue<>();
-  /**
-   * Connections this worker answers for: handed over (queued or adopted) and not yet closed.
-   * Raised by the acceptor before handing over, lowered by the worker on close; never above
-   * {@link #MAX_CONNECTIONS}, which is what keeps {@link #events} from overflowing.
-   */
-  private final AtomicInteger load = new AtomicInteger();
-  private volatile boolean stopping;
 
-  private EventWorker(Wsa wsa, WsaEvent wakeUp, int bufferSize) {
+  private EventWorker(Wsa wsa, WsaEvent wakeUp, int bufferSize, Opener opener) {
+    super(MAX_CONNECTIONS);
     this.wsa = wsa;
+    this.opener = opener;
     this.wakeUp = wakeUp;
     this.bufferSize = bufferSize;
     events[0] = wakeUp;
@@ -64,41 +78,13 @@ final class EventWorker implements Runnable {
    *
    * @return the worker, or null when {@code WSACreateEvent} failed (last error set)
    */
-  static EventWorker create(Wsa wsa, int bufferSize) {
+  static EventWorker create(Wsa wsa, int bufferSize, Opener opener) {
     WsaEvent wakeUp = wsa.createEvent();
-    return wakeUp == null ? null : new EventWorker(wsa, wakeUp, bufferSize);
+    return wakeUp == null ? null : new EventWorker(wsa, wakeUp, bufferSize, opener);
   }
 
-  /** Connections this worker answers for, handed-over ones included. */
-  int load() {
-    return load.get();
-  }
-
-  /**
-   * Reserves a slot for one more connection.
-   *
-   * @return false when the worker is full
-   */
-  boolean tryReserve() {
-    int n;
-    do {
-      n = load.get();
-      if (n >= MAX_CONNECTIONS) {
-        return false;
-      }
-    } while (!load.compareAndSet(n, n + 1));
-    return true;
-  }
-
-  /** Gives an accepted socket to this worker, which holds a slot for it ({@link #tryReserve}). */
-  void handOver(WsaSocket socket) {
-    handedOver.add(socket);
-    wsa.setEvent(wakeUp);
-  }
-
-  /** Asks the thread to close its connections and end. */
-  void stop() {
-    stopping = true;
+  @Override
+  void wake() {
     wsa.setEvent(wakeUp);
   }
 
@@ -155,9 +141,9 @@ final class EventWorker implements Runnable {
       return false;
     }
     for (WsaSocket s; (s = handedOver.poll()) != null; ) {
-      EventConnection c = EventConnection.open(wsa, s, bufferSize);
+      Connection c = opener.open(wsa, s, bufferSize);
       if (c == null) {
-        load.decrementAndGet();
+        released();
         continue;
       }
       events[count] = c.event();
@@ -175,6 +161,6 @@ final class EventWorker implements Runnable {
     events[last] = null;
     connections[last] = null;
     count = last;
-    load.decrementAndGet();
+    released();
   }
 }

@@ -7,7 +7,8 @@ import io.wsa4j.WsaSocket;
  * One client of {@link IocpEchoServer}. At most one operation is outstanding per connection
  * (a receive, then the send of what it got, then a receive again), so the worker threads that
  * dequeue its packets never touch it at the same time; {@link #lastActive} is read by the idle
- * reaper as well, hence volatile. Only the worker handling the connection's packet touches
+ * reaper as well, hence volatile. An operation that finishes during its call is handled by the
+ * worker that started it, which still owns the connection then: no packet races it. Only the worker handling the connection's packet touches
  * {@link #buffer}: the reaper may close the socket, never take the buffer.
  */
 final class IocpConnection {
@@ -15,6 +16,14 @@ final class IocpConnection {
   final IoContext io;
   final WsaBuf[] one = new WsaBuf[1];
   final int[] flags = new int[1];
+  /** The count out-parameter of every post: the bytes of an operation that finished at once. */
+  final int[] count = new int[1];
+  /**
+   * Whether the socket is in {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS} mode: an operation that
+   * finishes during the call posts no packet, so the worker that started it handles it. Set once,
+   * before the first operation.
+   */
+  boolean skipOnSuccess;
   /** The receive buffer; with zero-byte receives, borrowed from the pool only while data flows. */
   WsaBuf buffer;
   volatile long lastActive = System.nanoTime();

@@ -10,6 +10,7 @@ import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.WsaOverlapped;
+import io.wsa4j.WsaOverlappedEntry;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.WsaStats;
 import java.io.IOException;
@@ -45,6 +46,14 @@ public final class IocpEchoServer implements EchoServer {
   private static final long CONNECTION_KEY = 2;
   private static final long SHUTDOWN_KEY = -1;
   private static final long JOIN_MILLIS = 10_000;
+  /** Packets one {@code GetQueuedCompletionStatusEx} may remove. */
+  static final int BATCH = 64;
+  /**
+   * Completions of one connection a worker handles in a row, inline, before it leaves the next to
+   * the port. Small enough that 64 connections in one batch each get their turn soon; large enough
+   * that a ping-pong connection rarely pays for a port round trip.
+   */
+  static final int INLINE_BUDGET = 16;
 
   /** Settings of one server. */
   public static final class Options {
@@ -114,6 +123,15 @@ public final class IocpEchoServer implements EchoServer {
     }
   }
 
+  /**
+   * Starts a server in the caller's Winsock context, which {@link #close()} leaves running.
+   *
+   * @throws IOException if the address cannot be bound (the message names the Winsock error)
+   */
+  public static IocpEchoServer start(Options options, Wsa wsa) throws IOException {
+    return start(wsa, false, options);
+  }
+
   private static IocpEchoServer start(Wsa wsa, boolean ownsWsa, Options options)
       throws IOException {
     // -- configure: a listening socket on a port of its own key --
@@ -171,63 +189,120 @@ public final class IocpEchoServer implements EchoServer {
 
   // -- the worker loop --
 
+  /**
+   * One wake-up, one batch: {@code GetQueuedCompletionStatusEx} removes up to {@link #BATCH}
+   * packets at once, so a busy port costs one wait per batch instead of one per packet.
+   */
   private void workerLoop() {
-    int[] bytes = new int[1];
-    long[] key = new long[1];
-    WsaOverlapped[] overlapped = new WsaOverlapped[1];
-    for (;;) {
-      boolean ok = wsa.getQueuedCompletionStatus(port, bytes, key, overlapped, WSA_INFINITE);
-      int error = ok ? 0 : Wsa.getLastError();
-      if (overlapped[0] == null) {
-        if (ok && key[0] == SHUTDOWN_KEY) {
-          return; // the packet close() posted for this worker
-        }
+    WsaOverlappedEntry[] entries = new WsaOverlappedEntry[BATCH]; // filled in place, reused
+    int[] removed = new int[1];
+    boolean shutdown = false;
+    while (!shutdown) {
+      if (!wsa.getQueuedCompletionStatusEx(port, entries, BATCH, removed, WSA_INFINITE, false)) {
+        int error = Wsa.getLastError();
         if (error == ERROR_ABANDONED_WAIT_0 || error == WSANOTINITIALISED || stopping) {
           return;
         }
-        LOG.log(WARNING, "GetQueuedCompletionStatus failed: " + Errors.describe(error));
+        LOG.log(WARNING, "GetQueuedCompletionStatusEx failed: " + Errors.describe(error));
         continue;
       }
-      IoContext io = (IoContext) overlapped[0]; // CONTAINING_RECORD, Java style
-      try {
-        completed(io, error, bytes[0]);
-      } catch (RuntimeException e) {
-        LOG.log(WARNING, "worker failed on a completion; connection closed", e);
-        if (io.connection != null) {
-          retire(io.connection);
+      for (int i = 0; i < removed[0]; i++) {
+        WsaOverlappedEntry e = entries[i];
+        if (e.overlapped() == null) {
+          if (e.completionKey() == SHUTDOWN_KEY && !shutdown) {
+            shutdown = true; // the rest of the batch is handled first, then this worker ends
+            passOnShutdown();
+          }
+          continue;
         }
+        dispatch((IoContext) e.overlapped(), e.bytesTransferred()); // CONTAINING_RECORD
       }
     }
   }
 
-  private void completed(IoContext io, int error, int bytes) {
-    switch (io.kind) {
-      case ACCEPT:
+  /**
+   * A batch may hold several packets, so one shutdown packet is passed from worker to worker
+   * rather than one posted per worker: each worker that takes it posts it again and ends, and the
+   * last one left in the port goes with {@code CloseHandle}.
+   */
+  private void passOnShutdown() {
+    wsa.postQueuedCompletionStatus(port, 0, SHUTDOWN_KEY, null);
+  }
+
+  /**
+   * Handles one packet. As {@code GetQueuedCompletionStatusEx} does not say whether the operation
+   * failed, its status is read from the token, as C code reads {@code lpOverlapped->Internal}.
+   */
+  private void dispatch(IoContext io, int bytes) {
+    int error = (int) io.internal();
+    try {
+      if (io.kind == IoContext.Kind.ACCEPT) {
         acceptCompleted(io, error);
-        break;
+      } else {
+        completedInline(io.connection, error, bytes);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(WARNING, "worker failed on a completion; connection closed", e);
+      if (io.connection != null) {
+        retire(io.connection);
+      }
+    }
+  }
+
+  /**
+   * The inline completion loop. Handling a completion starts the connection's next operation; on a
+   * socket in skip-on-success mode, one that finishes during the call posts no packet, so it is
+   * handled here, and so on. After {@link #INLINE_BUDGET} in a row the result of the last one is
+   * posted to the port instead: it queues behind the other connections' packets, so one busy
+   * connection cannot keep this worker from them, and the stack stays flat (a loop, not
+   * recursion).
+   */
+  private void completedInline(IocpConnection c, int error, int bytes) {
+    for (int budget = INLINE_BUDGET; ; budget--) {
+      if (!step(c, error, bytes)) {
+        return; // pending, or its packet is on the way, or the connection is retired
+      }
+      error = 0;
+      bytes = c.count[0];
+      if (budget == 1) {
+        if (!wsa.postQueuedCompletionStatus(port, bytes, CONNECTION_KEY, c.io)) {
+          LOG.log(stopping ? DEBUG : WARNING, "PostQueuedCompletionStatus failed: "
+              + Errors.describe(Wsa.getLastError()));
+          retire(c);
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Handles the completion of {@code c}'s operation and starts the next one.
+   *
+   * @return true when that next operation finished during the call and posts no packet: its result
+   *     ({@code c.count[0]} bytes, no error) is the caller's to handle
+   */
+  private boolean step(IocpConnection c, int error, int bytes) {
+    switch (c.io.kind) {
       case ZERO_BYTE_RECV:
         if (error != 0) {
-          retire(io.connection);
-        } else {
-          postRecv(io.connection); // data is there: now lend a buffer
+          retire(c);
+          return false;
         }
-        break;
+        return postRecv(c); // data is there: now lend a buffer
       case RECV:
         if (error != 0 || bytes == 0) {
-          retire(io.connection); // reset, aborted, or the peer closed
-        } else {
-          postSend(io.connection, bytes);
+          retire(c); // reset, aborted, or the peer closed
+          return false;
         }
-        break;
+        return postSend(c, bytes);
       case SEND:
         if (error != 0) {
-          retire(io.connection);
-        } else {
-          postNextRecv(io.connection);
+          retire(c);
+          return false;
         }
-        break;
+        return postNextRecv(c);
       default:
-        throw new AssertionError(io.kind);
+        throw new AssertionError(c.io.kind);
     }
   }
 
@@ -281,53 +356,84 @@ public final class IocpEchoServer implements EchoServer {
       return;
     }
     IocpConnection c = new IocpConnection(socket);
+    c.skipOnSuccess = skipCompletionPortOnSuccess(socket);
     connections.add(c);
     if (stopping) {
       retire(c);
       return;
     }
-    postNextRecv(c);
-  }
-
-  // -- one operation at a time per connection --
-
-  private void postNextRecv(IocpConnection c) {
-    if (options.zeroByteReceives) {
-      if (c.buffer != null) {
-        buffers.give(c.buffer); // idle from here on: hold no buffer
-        c.buffer = null;
-      }
-      c.io.kind = IoContext.Kind.ZERO_BYTE_RECV;
-      c.one[0] = BufferPool.EMPTY;
-      post(c, wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, null));
-    } else {
-      postRecv(c);
+    if (postNextRecv(c)) {
+      completedInline(c, 0, c.count[0]);
     }
   }
 
-  private void postRecv(IocpConnection c) {
+  /**
+   * {@code SetFileCompletionNotificationModes(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)}, as fast
+   * Windows servers set on every socket: the operations that finish at once, most of them on a busy
+   * connection, then cost no trip through the port.
+   *
+   * @return whether the mode is on; if not, every completion comes through the port, as before
+   */
+  private boolean skipCompletionPortOnSuccess(WsaSocket socket) {
+    if (wsa.setFileCompletionNotificationModes(socket, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+      return true;
+    }
+    LOG.log(DEBUG, "skip-on-success not available, every completion goes through the port: "
+        + Errors.describe(Wsa.getLastError()));
+    return false;
+  }
+
+  // -- one operation at a time per connection --
+  // Each post returns true when the operation finished during the call and, the socket being in
+  // skip-on-success mode, posts no packet (rule 26): the caller then handles it at once.
+
+  private boolean postNextRecv(IocpConnection c) {
+    if (!options.zeroByteReceives) {
+      return postRecv(c);
+    }
+    if (c.buffer != null) {
+      buffers.give(c.buffer); // idle from here on: hold no buffer
+      c.buffer = null;
+    }
+    c.io.kind = IoContext.Kind.ZERO_BYTE_RECV;
+    c.one[0] = BufferPool.EMPTY;
+    return started(c, wsa.recv(c.socket, c.one, 1, c.count, c.flags, c.io, null));
+  }
+
+  private boolean postRecv(IocpConnection c) {
     if (c.buffer == null) {
       c.buffer = buffers.take();
     }
     c.lastActive = System.nanoTime();
     c.io.kind = IoContext.Kind.RECV;
     c.one[0] = c.buffer.len(options.bufferSize);
-    post(c, wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, null));
+    return started(c, wsa.recv(c.socket, c.one, 1, c.count, c.flags, c.io, null));
   }
 
-  private void postSend(IocpConnection c, int bytes) {
+  private boolean postSend(IocpConnection c, int bytes) {
     c.lastActive = System.nanoTime();
     c.io.kind = IoContext.Kind.SEND;
     c.one[0] = c.buffer.len(bytes);
-    post(c, wsa.send(c.socket, c.one, 1, null, 0, c.io, null));
+    return started(c, wsa.send(c.socket, c.one, 1, c.count, 0, c.io, null));
   }
 
-  /** Both a pending start and an immediate success end in a packet; anything else is fatal. */
-  private void post(IocpConnection c, int result) {
-    if (result != 0 && Wsa.getLastError() != WSA_IO_PENDING) {
+  /**
+   * Judges a post. {@code WSA_IO_PENDING}: a packet follows. 0, finished during the call (rule 25):
+   * without skip-on-success a packet follows as well, so the worker that takes it handles it, not
+   * this one; with it, no packet comes and the result is ours. Any other error: the operation
+   * never started, nothing follows, and the connection is finished.
+   *
+   * @return true when the caller must handle the result now
+   */
+  private boolean started(IocpConnection c, int result) {
+    if (result == 0) {
+      return c.skipOnSuccess;
+    }
+    if (Wsa.getLastError() != WSA_IO_PENDING) {
       LOG.log(DEBUG, c.io.kind + " failed at once: " + Errors.describe(Wsa.getLastError()));
       retire(c);
     }
+    return false;
   }
 
   /** Closes the socket; any thread. A pending operation then completes, aborted, on a worker. */
@@ -386,9 +492,7 @@ public final class IocpEchoServer implements EchoServer {
     for (IocpConnection c : connections) {
       closeConnection(c);
     }
-    for (int i = 0; i < workers.size(); i++) {
-      wsa.postQueuedCompletionStatus(port, 0, SHUTDOWN_KEY, null); // one per worker
-    }
+    passOnShutdown(); // each worker takes it, posts it again and ends
     join(workers);
     reaper.interrupt();
     join(List.of(reaper));

@@ -94,24 +94,42 @@ public final class RoutineEchoServer implements EchoServer {
       WsaConfig config) throws IOException {
     Wsa wsa = Wsa.startup(config);
     try {
-      int af = bind instanceof Inet6Address ? AF_INET6 : AF_INET;
-      WsaSocket listener = wsa.socket(af, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
-      wsa.setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, 1);
-      if (wsa.bind(listener, new InetSocketAddress(bind, port)) != 0
-          || wsa.listen(listener, SOMAXCONN) != 0) {
-        throw new IOException("bind/listen failed: " + Errors.describe(Wsa.getLastError()));
-      }
-      SocketAddress[] local = new SocketAddress[1];
-      wsa.getsockname(listener, local);
-      RoutineEchoServer server = new RoutineEchoServer(wsa, true, bufferSize, listener,
-          (InetSocketAddress) local[0], wsa.createEvent());
-      server.ioThread.start();
-      server.acceptThread.start();
-      return server;
+      return start(bind, port, bufferSize, wsa, true);
     } catch (IOException | RuntimeException e) {
       wsa.cleanup();
       throw e;
     }
+  }
+
+  /**
+   * Starts a server in the caller's Winsock context, which {@link #close()} leaves running.
+   *
+   * @see #start(InetAddress, int, int, WsaConfig)
+   */
+  public static RoutineEchoServer start(InetAddress bind, int port, int bufferSize, Wsa wsa)
+      throws IOException {
+    return start(bind, port, bufferSize, wsa, false);
+  }
+
+  private static RoutineEchoServer start(InetAddress bind, int port, int bufferSize, Wsa wsa,
+      boolean ownsWsa) throws IOException {
+    int af = bind instanceof Inet6Address ? AF_INET6 : AF_INET;
+    WsaSocket listener = wsa.socket(af, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+    wsa.setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, 1);
+    if (wsa.bind(listener, new InetSocketAddress(bind, port)) != 0
+        || wsa.listen(listener, SOMAXCONN) != 0) {
+      IOException e = new IOException("bind/listen failed: "
+          + Errors.describe(Wsa.getLastError()));
+      wsa.closesocket(listener);
+      throw e;
+    }
+    SocketAddress[] local = new SocketAddress[1];
+    wsa.getsockname(listener, local);
+    RoutineEchoServer server = new RoutineEchoServer(wsa, ownsWsa, bufferSize, listener,
+        (InetSocketAddress) local[0], wsa.createEvent());
+    server.ioThread.start();
+    server.acceptThread.start();
+    return server;
   }
 
   @Override
@@ -170,8 +188,17 @@ public final class RoutineEchoServer implements EchoServer {
 
   private void postRecv(Connection c) {
     c.one[0] = c.buffer.len(bufferSize);
-    int r = wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, received);
-    if (r != 0 && Wsa.getLastError() != WSA_IO_PENDING) {
+    started(c, wsa.recv(c.socket, c.one, 1, null, c.flags, c.io, received));
+  }
+
+  /**
+   * Judges a post. 0 means it finished during the call, but its routine is queued all the same
+   * (rule 25) and runs in this thread's next alertable wait: handling it here as well would echo
+   * twice, so 0 and {@code WSA_IO_PENDING} alike leave it to the routine. Any other error: the
+   * operation never started and no routine will run.
+   */
+  private void started(Connection c, int result) {
+    if (result != 0 && Wsa.getLastError() != WSA_IO_PENDING) {
       drop(c, Wsa.getLastError());
     }
   }
@@ -183,10 +210,7 @@ public final class RoutineEchoServer implements EchoServer {
       return;
     }
     c.one[0] = c.buffer.len(bytes);
-    int r = wsa.send(c.socket, c.one, 1, null, 0, c.io, sent);
-    if (r != 0 && Wsa.getLastError() != WSA_IO_PENDING) {
-      drop(c, Wsa.getLastError());
-    }
+    started(c, wsa.send(c.socket, c.one, 1, null, 0, c.io, sent));
   }
 
   private void sent(int error, int bytes, WsaOverlapped io, int flags) {
@@ -227,6 +251,7 @@ public final class RoutineEchoServer implements EchoServer {
     for (WsaSocket s; (s = handoff.poll()) != null; ) {
       wsa.closesocket(s);
     }
+    wsa.closeEvent(wakeUp);
     if (ownsWsa) {
       wsa.cleanup();
     }

@@ -18,10 +18,10 @@ class EchoServerMainTest {
   void unknownModelIsRejectedWithUsageError() {
     StringWriter err = new StringWriter();
     int rc = new CommandLine(new EchoServerMain()).setErr(new PrintWriter(err, true))
-        .execute("--model", "select", "--port", "0");
+        .execute("--model", "poll", "--port", "0");
     assertEquals(CommandLine.ExitCode.USAGE, rc);
     assertTrue(err.toString().contains("--model"), err::toString);
-    assertTrue(err.toString().contains("iocp, event, routine"), err::toString);
+    assertTrue(err.toString().contains("iocp, event, routine, select, eventselect"), err::toString);
   }
 
   @Test
@@ -37,6 +37,10 @@ class EchoServerMainTest {
       assertTrue(out.toString().contains(option), () -> option + " missing from:\n" + out);
     }
     assertTrue(out.toString().contains("Default: iocp"), out::toString);
+    String words = out.toString().replaceAll("\\s+", " "); // help text wraps anywhere
+    for (EchoServerMain.Model model : EchoServerMain.Model.values()) {
+      assertTrue(words.contains(model.name() + " ("), () -> model + " missing from:\n" + out);
+    }
   }
 
   @Test

@@ -55,6 +55,18 @@ class EchoServerModelsTest {
       EchoServer start() throws IOException {
         return RoutineEchoServer.start(LOOPBACK, 0, 16 * 1024, WsaConfig.defaults());
       }
+    },
+    SELECT("select-echo-") {
+      @Override
+      EchoServer start() throws IOException {
+        return SelectEchoServer.start(LOOPBACK, 0, 16 * 1024, WsaConfig.defaults());
+      }
+    },
+    EVENTSELECT("eventselect-echo-") {
+      @Override
+      EchoServer start() throws IOException {
+        return EventSelectEchoServer.start(LOOPBACK, 0, 16 * 1024, WsaConfig.defaults());
+      }
     };
 
     final String threadPrefix;

@@ -31,6 +31,12 @@ final class AcceptQueue extends OpQueue {
    * still the listener's: cancelling or closing the listener must reach it there.
    */
   private final Set<NioSocket> awaitingFirstData = ConcurrentHashMap.newKeySet();
+  /**
+   * The readiness models watch this listener: while no accept is posted, one NIO2 accept stays in
+   * flight, so a waiting connection is known ({@code FD_ACCEPT}, readable in select) and a
+   * non-blocking {@code accept} takes it from {@link #ready}. Written under this.
+   */
+  private volatile boolean watched;
 
   private final CompletionHandler<AsynchronousSocketChannel, Void> acceptHandler =
       new CompletionHandler<>() {
@@ -84,7 +90,10 @@ final class AcceptQueue extends OpQueue {
       IoOp op;
       AsynchronousSocketChannel ch;
       synchronized (this) {
-        if (closed || head == null) {
+        if (watched) {
+          socket.readiness.acceptable(head == null && ready != null);
+        }
+        if (closed || (head == null && (!watched || ready != null))) {
           return;
         }
         if (ready == null) {
@@ -110,6 +119,33 @@ final class AcceptQueue extends OpQueue {
       }
       handOver(op, ch);
     }
+  }
+
+  boolean isWatched() {
+    return watched;
+  }
+
+  /** Starts keeping the readiness level current (see {@link #watched}). */
+  void watch() {
+    synchronized (this) {
+      watched = true;
+    }
+    pump();
+  }
+
+  /**
+   * A non-blocking {@code accept}: the waiting connection, if no posted accept is ahead; the
+   * caller then calls {@link #pump()} to wait for the next one.
+   *
+   * @return the connection, or null when none waits
+   */
+  synchronized AsynchronousSocketChannel takeReady() {
+    if (closed || head != null || ready == null) {
+      return null;
+    }
+    AsynchronousSocketChannel ch = ready;
+    ready = null;
+    return ch;
   }
 
   /** Gives the connection to the op's socket and completes the op, or starts its first receive. */

@@ -45,6 +45,9 @@ final class Completions {
       op.recycle();
     } else if (op.detached || token == null) {
       op.recycle();
+    } else if (token instanceof InternalToken) {
+      op.recycle(); // the library's own op (readiness models): it alone is told
+      ((InternalToken) token).completed(status, bytes);
     } else {
       NioPort port = socket.port();
       if (notify && port != null) {

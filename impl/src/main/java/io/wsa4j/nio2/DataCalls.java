@@ -85,6 +85,14 @@ final class DataCalls {
       return fail(WSAENOTCONN);
     }
     int opFlags = receive ? flags & (MSG_WAITALL | MSG_PEEK) : 0;
+    if (blocking && sock.readiness.nonBlocking()) { // rule 28 (winsock-semantics scenario 9)
+      return receive
+          ? ReadinessCalls.recvNonBlocking(sock, buffers, bufferCount, flags, countOut, flagsOut)
+          : ReadinessCalls.sendNonBlocking(sock, buffers, bufferCount, (int) total, countOut);
+    }
+    if (receive && sock.readiness.watched()) {
+      sock.readiness.reenable(FD_READ); // every receive call re-enables FD_READ
+    }
     if (blocking) {
       return transferBlocking(queue, buffers, bufferCount, countOut, flagsOut, opFlags);
     }

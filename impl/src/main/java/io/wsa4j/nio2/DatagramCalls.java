@@ -323,11 +323,24 @@ final class DatagramCalls {
     queue.drain(token, outcome);
     int status;
     int bytes;
+    Readiness readiness = queue.datagramSocket.readiness;
+    boolean receive = queue instanceof DatagramRecvQueue;
+    if (receive && readiness.watched()) {
+      readiness.reenable(FD_READ); // every receive call re-enables FD_READ
+    }
     if (outcome[0] != 0) {
       status = outcome[1];
       bytes = outcome[2];
     } else if (overlapped != null) {
       return fail(WSA_IO_PENDING);
+    } else if (readiness.nonBlocking() && queue.cancelBlocking(token)) {
+      if (!receive) {
+        readiness.reenable(FD_WRITE); // FD_WRITE comes when room is back
+      }
+      return fail(WSAEWOULDBLOCK); // rule 28: nothing waiting, or no room
+    } else if (token.isCompleted()) {
+      status = (int) token.internal();
+      bytes = status == 0 || status == WSAEMSGSIZE ? (int) token.internalHigh() : 0;
     } else {
       status = awaitBlocking(queue, token);
       bytes = status == 0 || status == WSAEMSGSIZE ? (int) token.internalHigh() : 0;

@@ -70,11 +70,11 @@ abstract class DatagramQueue extends OpQueue {
           break;
         }
         settle(mine, outcome);
-        if (head == null) {
+        if (!wantsIo()) {
           setInterest(false);
           break;
         }
-        op = head;
+        op = head; // null for a receive queue keeping the readiness level (see wantsIo)
         busy = true;
       }
       attempt(op);
@@ -131,6 +131,11 @@ abstract class DatagramQueue extends OpQueue {
     }
     boolean notify = !inline || status == 0 || status == io.wsa4j.Winsock.WSAEMSGSIZE;
     Completions.announce(takeHead(), status, notify);
+  }
+
+  /** Whether the channel has work to do: an operation waits (or a level must be kept). Under the lock. */
+  boolean wantsIo() {
+    return head != null;
   }
 
   /** Completes what needs no I/O (a datagram already staged). Under the lock. */

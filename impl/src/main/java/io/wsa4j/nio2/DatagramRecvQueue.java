@@ -34,6 +34,11 @@ final class DatagramRecvQueue extends DatagramQueue {
   private SocketAddress heldFrom;
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
   private boolean shutdown;
+  /**
+   * The readiness models watch the socket: with no receive posted, one datagram is staged all the
+   * same, so that {@code FD_READ} (and FIONREAD, the size of the next datagram) tell the truth.
+   */
+  private boolean watched;
 
   // the last attempt's result; written by the busy holder, read under the lock
   private SocketAddress lastFrom;
@@ -52,6 +57,27 @@ final class DatagramRecvQueue extends DatagramQueue {
 
   synchronized void shutdown() {
     shutdown = true;
+  }
+
+  /** Starts keeping the readiness level ({@link Readiness#readable}); idempotent. */
+  void watch() {
+    synchronized (this) {
+      if (watched) {
+        return;
+      }
+      watched = true;
+    }
+    drain(null, null);
+  }
+
+  /** FIONREAD on a datagram socket: the size of the datagram a receive gets now, or 0. */
+  synchronized int readableNow() {
+    return held ? staging.remaining() : 0;
+  }
+
+  @Override
+  boolean wantsIo() {
+    return head != null || (watched && !held);
   }
 
   @Override
@@ -92,6 +118,9 @@ final class DatagramRecvQueue extends DatagramQueue {
       }
       if (!held) {
         heldFrom = null;
+        if (watched) {
+          datagramSocket.readiness.readable(false); // until the next one is staged
+        }
       }
       finish(op, op.transferred < size ? WSAEMSGSIZE : 0, mine, outcome);
     }
@@ -130,6 +159,9 @@ final class DatagramRecvQueue extends DatagramQueue {
     held = true;
     heldFrom = lastFrom;
     lastFrom = null;
-    return true; // the loop's settle() gives it to the head
+    if (watched) {
+      datagramSocket.readiness.readable(true); // a leaf lock: pushed under this one
+    }
+    return true; // the loop's settle() gives it to the head, if one waits
   }
 }

@@ -109,7 +109,11 @@ final class DatagramSendQueue extends DatagramQueue {
     } else if (op.cancelRequested) {
       finish(op, WSA_OPERATION_ABORTED, mine, outcome);
     } else {
-      return false; // no room in the socket buffer: wait for OP_WRITE
+      datagramSocket.readiness.writable(false); // no room in the socket buffer: wait for OP_WRITE
+      return false;
+    }
+    if (datagramSocket.readiness.watched()) {
+      datagramSocket.readiness.writable(true);
     }
     return true;
   }

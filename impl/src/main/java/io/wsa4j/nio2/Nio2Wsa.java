@@ -71,7 +71,7 @@ final class Nio2Wsa implements Wsa {
   private final EventCalls eventCalls = new EventCalls(this, args);
   private final PortCalls ports = new PortCalls(this);
   private final ExtensionCalls extensions = new ExtensionCalls(this, args);
-  private final ReadinessCalls readiness = new ReadinessCalls(args);
+  private final ReadinessCalls readiness = new ReadinessCalls(this, args);
   private final DatagramCalls datagrams = new DatagramCalls(this, args);
 
   Nio2Wsa(WsaConfig config, String providerName) {

@@ -80,6 +80,16 @@ final class NioDatagramSocket extends NioSocket {
     return send;
   }
 
+  /**
+   * The readiness models watch this socket: {@code FD_WRITE} is true while sends are taken (a
+   * datagram socket needs no connection), and one datagram is kept staged for {@code FD_READ}.
+   */
+  @Override
+  void watchLevels() {
+    readiness.writable(true);
+    recv.watch();
+  }
+
   /** The selector saw the channel readable: receives waiting get their datagrams. */
   void readable() {
     recv.drain(null, null);
@@ -206,6 +216,7 @@ final class NioDatagramSocket extends NioSocket {
     }
     recv.abortAll(notify);
     send.abortAll(notify);
+    readiness.socketClosed();
     try {
       channel.close(); // cancels the key; the selector lets go of the fd at its next select
     } catch (IOException e) {

@@ -82,6 +82,15 @@ final class NioPort extends WsaCompletionPort {
     return queued;
   }
 
+  /** Threads waiting now, registered to be handed a packet (tests use it to know a wait began). */
+  synchronized int waiting() {
+    int n = 0;
+    for (Waiter w = top; w != null; w = w.below) {
+      n++;
+    }
+    return n;
+  }
+
   /**
    * Queues a packet, or hands it to the thread that waited last.
    *

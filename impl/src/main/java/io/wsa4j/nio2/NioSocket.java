@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ShutdownChannelGroupException;
 import io.wsa4j.WsaBuf;
@@ -48,6 +49,10 @@ class NioSocket extends WsaSocket {
   /** Threads in {@code getOverlappedResult(wait)} for an operation of this socket. */
   final WaitList resultWaiters = new WaitList();
   private final SocketOptions options = new SocketOptions();
+  /** What select, WSAPoll and WSAEventSelect see of this socket (rules 28–33). */
+  final Readiness readiness = new Readiness(this::watchLevels);
+  /** The bytes non-blocking sends took (set with the queues, when connected). */
+  private volatile PlainSender plain;
 
   // guarded by this
   private volatile int state;
@@ -133,8 +138,101 @@ class NioSocket extends WsaSocket {
     int max = context.config().maxPendingPerSocket();
     recv = new RecvQueue(this, channel, max, context.staging());
     send = new SendQueue(this, channel, max);
+    plain = new PlainSender(this, send);
     state = ST_CONNECTED;
+    if (readiness.watched()) {
+      readiness.writable(true); // leaf lock; the receive side starts at the next watchLevels
+    }
   }
+
+  PlainSender plainSender() {
+    return plain;
+  }
+
+  /**
+   * The readiness models watch this socket ({@link Readiness#watch}): the listener keeps an accept
+   * going, a connection a staging read. Cheap when both run already. No lock held.
+   */
+  void watchLevels() {
+    AcceptQueue a = accepts;
+    if (a != null && !a.isWatched()) {
+      a.watch();
+    }
+    RecvQueue r = recv;
+    PlainSender p = plain;
+    if (r != null && !r.isWatched() && p != null) {
+      readiness.writable(p.hasRoom());
+      r.watch();
+    }
+  }
+
+  /**
+   * A non-blocking {@code connect} (rule 28): starts connecting and returns at once; the result is
+   * pushed to {@link #readiness} (FD_CONNECT; writable, or the except set when it failed). A
+   * failed attempt leaves the socket usable, as {@link #connect} does.
+   *
+   * @return 0 once started, else the Winsock code
+   */
+  int connectInBackground(InetSocketAddress remote) {
+    AsynchronousSocketChannel ch;
+    synchronized (this) {
+      int refused = connectRefusal();
+      if (refused != 0) {
+        return refused;
+      }
+      try {
+        if (channel == null) {
+          channel = openClientChannel();
+        }
+      } catch (IOException | RuntimeException e) {
+        return Errors.toWinsock(e);
+      }
+      ch = channel;
+      state = ST_CONNECTING;
+    }
+    readiness.connectStarted();
+    try {
+      ch.connect(remote, ch, backgroundConnect);
+    } catch (RuntimeException e) {
+      backgroundConnect.failed(e, ch);
+    }
+    return 0;
+  }
+
+  /** Why a connect cannot start now, or 0. Under the lock. */
+  private int connectRefusal() {
+    switch (state) {
+      case ST_CONNECTED:
+        return WSAEISCONN;
+      case ST_LISTENING:
+        return WSAEINVAL;
+      case ST_CONNECTING:
+        return WSAEALREADY;
+      case ST_CLOSED:
+        return WSAENOTSOCK;
+      default:
+        return 0;
+    }
+  }
+
+  private final CompletionHandler<Void, AsynchronousSocketChannel> backgroundConnect =
+      new CompletionHandler<>() {
+        @Override
+        public void completed(Void unused, AsynchronousSocketChannel ch) {
+          if (connectExSucceeded(ch)) {
+            readiness.connectDone(0);
+            watchLevels();
+          }
+        }
+
+        @Override
+        public void failed(Throwable exc, AsynchronousSocketChannel ch) {
+          connectExFailed(ch);
+          if (!isClosed()) {
+            readiness.connectDone(Errors.toWinsock(exc));
+          }
+        }
+      };
 
   private NetworkChannel currentChannel() {
     return server != null ? server : channel;
@@ -354,17 +452,9 @@ class NioSocket extends WsaSocket {
   int connect(InetSocketAddress remote) {
     AsynchronousSocketChannel ch;
     synchronized (this) {
-      switch (state) {
-        case ST_CONNECTED:
-          return WSAEISCONN;
-        case ST_LISTENING:
-          return WSAEINVAL;
-        case ST_CONNECTING:
-          return WSAEALREADY;
-        case ST_CLOSED:
-          return WSAENOTSOCK;
-        default:
-          break;
+      int refused = connectRefusal();
+      if (refused != 0) {
+        return refused;
       }
       try {
         if (channel == null) {
@@ -384,8 +474,11 @@ class NioSocket extends WsaSocket {
           return WSA_OPERATION_ABORTED;
         }
         connected();
-        return 0;
       }
+      if (readiness.watched()) {
+        watchLevels();
+      }
+      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly(ch); // a connect cannot be recalled; start over with a fresh channel
@@ -444,6 +537,7 @@ class NioSocket extends WsaSocket {
       closeQuietly(ss);
     }
     resultWaiters.wakeAll();
+    readiness.socketClosed();
     context.forget(this, queues);
     return 0;
   }

@@ -1,6 +1,10 @@
 package io.wsa4j.nio2;
 
+import static io.wsa4j.Winsock.WSAENOTSOCK;
 import static io.wsa4j.Winsock.WSAESHUTDOWN;
+import static io.wsa4j.Winsock.WSAEWOULDBLOCK;
+
+import io.wsa4j.WsaBuf;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -45,6 +49,12 @@ final class RecvQueue extends OpQueue {
    * messages, at most 64 KiB.
    */
   private int zeroByteCapacity = StagingPool.SMALLEST;
+  /**
+   * The readiness models watch this socket ({@link Readiness}): while no receive is posted, a
+   * staging read stays in flight as for a zero-byte receive, so that arriving data, an end of
+   * stream or a reset is known (and pushed) without a receive asking.
+   */
+  private volatile boolean watched;
 
   private final CompletionHandler<Integer, Void> readHandler = new CompletionHandler<>() {
     @Override
@@ -97,11 +107,12 @@ final class RecvQueue extends OpQueue {
     ByteBuffer target;
     synchronized (this) {
       deliver();
-      if (busy || closed || head == null || eofHeld) {
+      publishLevels();
+      if (busy || closed || eofHeld || (head == null && !probeWanted())) {
         return;
       }
       // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
-      target = stagingFor(head.remaining);
+      target = stagingFor(head == null ? 0 : head.remaining);
       busy = true;
     }
     try {
@@ -109,6 +120,90 @@ final class RecvQueue extends OpQueue {
     } catch (RuntimeException e) { // e.g. ShutdownChannelGroupException, thrown at the call
       readFailed(e);
     }
+  }
+
+  boolean isWatched() {
+    return watched;
+  }
+
+  /** Starts keeping the readiness levels current (see {@link #watched}). */
+  void watch() {
+    synchronized (this) {
+      watched = true;
+    }
+    pump();
+  }
+
+  /** A probe read is wanted: watched, nothing staged, the stream still open. Under the lock. */
+  private boolean probeWanted() {
+    return watched && !staged && !eof && error == 0 && socket.connectionError() == 0;
+  }
+
+  /** Tells the readiness models what a receive would find now. Under the lock. */
+  private void publishLevels() {
+    if (!watched) {
+      return;
+    }
+    Readiness r = socket.readiness;
+    r.readable(head == null && staged);
+    if (head == null && !staged && !eofHeld) {
+      int code = error != 0 ? error : socket.connectionError();
+      if (code != 0 || eof) {
+        r.ended(code);
+      }
+    }
+  }
+
+  /** FIONREAD: the bytes a receive returns now (those staged, when no receive is posted). */
+  synchronized int readableNow() {
+    return head == null && staged ? staging.remaining() : 0;
+  }
+
+  /**
+   * A receive that never waits (rule 28): the staged bytes, when no posted receive is ahead.
+   * Copies into {@code dst} (from {@code off}, at most {@code len}) or, when {@code dst} is null,
+   * into the regions of {@code bufs} (their positions unchanged). The caller then calls
+   * {@link #pump()}, which fetches more and publishes the new levels.
+   *
+   * @return the bytes copied (0 at end of stream), or minus the Winsock code:
+   *     {@code WSAEWOULDBLOCK} while nothing is here
+   */
+  synchronized int receiveNow(byte[] dst, int off, int len, WsaBuf[] bufs, int count,
+      boolean peek) {
+    if (closed) {
+      return -WSAENOTSOCK;
+    }
+    if (shutdown) {
+      return -WSAESHUTDOWN;
+    }
+    if (head != null || eofHeld) {
+      return -WSAEWOULDBLOCK; // posted receives are served first
+    }
+    if (!staged) {
+      int code = error != 0 ? error : socket.connectionError();
+      return code != 0 ? -code : eof ? 0 : -WSAEWOULDBLOCK;
+    }
+    int mark = staging.position();
+    int copied = 0;
+    if (dst != null) {
+      copied = Math.min(len, staging.remaining());
+      staging.get(dst, off, copied);
+    } else {
+      for (int i = 0; i < count && staging.hasRemaining(); i++) {
+        ByteBuffer b = bufs[i].buf();
+        int n = Math.min(bufs[i].len(), staging.remaining());
+        b.put(b.position(), staging, staging.position(), n);
+        staging.position(staging.position() + n);
+        copied += n;
+      }
+    }
+    if (peek) {
+      staging.position(mark);
+    } else {
+      staged = staging.hasRemaining();
+      bytes += copied;
+    }
+    return copied;
   }
 
   /**

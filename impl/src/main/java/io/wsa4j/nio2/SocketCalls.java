@@ -12,6 +12,7 @@ import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousSocketChannel;
 
 /**
  * The socket calls of a context, behind {@link Nio2Wsa}: {@code WSASocket}, {@code bind},
@@ -87,7 +88,14 @@ final class SocketCalls {
     } else if (sock.acceptQueue() == null) {
       code = WSAEINVAL; // not listening
     } else {
-      return acceptBlocking(sock, remoteOut);
+      WsaSocket s = sock.readiness.nonBlocking()
+          ? acceptNow(sock, remoteOut)
+          : acceptBlocking(sock, remoteOut);
+      if (s != WsaSocket.INVALID_SOCKET) {
+        ((NioSocket) s).readiness.inherit(sock.readiness); // rule 30: the listener's selection
+      }
+      sock.readiness.reenable(FD_ACCEPT); // recorded again if connections are left
+      return s;
     }
     Wsa.setLastError(code);
     return WsaSocket.INVALID_SOCKET;
@@ -120,6 +128,35 @@ final class SocketCalls {
     return fresh;
   }
 
+  /**
+   * A non-blocking accept (rule 28): the connection the listener's watch accepted, or
+   * {@code WSAEWOULDBLOCK}.
+   */
+  private WsaSocket acceptNow(NioSocket listener, SocketAddress[] remoteOut) {
+    AcceptQueue queue = listener.acceptQueue();
+    listener.readiness.watch(); // keeps an accept going from now on
+    AsynchronousSocketChannel ch = queue.takeReady();
+    queue.pump(); // the next one
+    if (ch == null) {
+      Wsa.setLastError(WSAEWOULDBLOCK);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    NioSocket fresh = context.newSocket(listener.family, listener.overlapped);
+    if (fresh == null || !fresh.attachAccepted(ch)) {
+      try {
+        ch.close();
+      } catch (java.io.IOException e) {
+        // nobody will use it
+      }
+      Wsa.setLastError(WSANOTINITIALISED);
+      return WsaSocket.INVALID_SOCKET;
+    }
+    if (remoteOut != null && fresh.remoteAddress(remoteOut) != 0) {
+      remoteOut[0] = null;
+    }
+    return fresh;
+  }
+
   int connect(WsaSocket s, SocketAddress remote) {
     NioSocket sock = args.socketArg(s);
     if (sock == null) {
@@ -129,6 +166,10 @@ final class SocketCalls {
     InetSocketAddress a = addressFor(sock.family, remote, code);
     if (a == null) {
       return fail(code[0]);
+    }
+    if (sock.readiness.nonBlocking()) {
+      int started = sock.connectInBackground(a); // rule 28: it goes on in the background
+      return fail(started == 0 ? WSAEWOULDBLOCK : started);
     }
     if (Thread.currentThread().isInterrupted()) {
       return fail(WSAEINTR);

@@ -156,7 +156,7 @@ class CompletionPortRulesTest extends WsaFixture {
   void closingThePortReleasesWaiters() throws Exception {
     WsaCompletionPort port = newPort();
     Background<Dequeued> waiter = fork("gqcs-waiter", () -> gqcs(port, WSA_INFINITE));
-    awaitBlocked(waiter.thread);
+    awaitPortWaiters(port, 1);
     assertTrue(wsa.closeHandle(port), WsaFixture::lastError);
 
     Dequeued d = waiter.get();
@@ -182,13 +182,13 @@ class CompletionPortRulesTest extends WsaFixture {
   void cleanupReleasesPortWaiters() throws Exception {
     WsaCompletionPort port = newPort();
     Background<Dequeued> plain = fork("gqcs", () -> gqcs(port, WSA_INFINITE));
-    awaitBlocked(plain.thread);
+    awaitPortWaiters(port, 1);
     Background<ExResult> ex = fork("gqcs-ex", () -> {
       boolean ok = wsa.getQueuedCompletionStatusEx(port, new WsaOverlappedEntry[4], 4,
           new int[1], WSA_INFINITE, false);
       return new ExResult(ok, ok ? 0 : Wsa.getLastError());
     });
-    awaitBlocked(ex.thread);
+    awaitPortWaiters(port, 2);
     assertEquals(0, cleanupNow());
 
     Dequeued d = plain.get();
@@ -303,7 +303,7 @@ class CompletionPortRulesTest extends WsaFixture {
       assertNull(ranOn.get(), "a routine runs only in an alertable wait");
     } else {
       fork("late-sender", () -> {
-        awaitBlocked(mainThread);
+        awaitPortWaiters(port, 1); // the main thread, in its alertable GQCSEx
         c.peer().getOutputStream().write(data);
         return null;
       });

@@ -4,6 +4,7 @@ import static io.wsa4j.Winsock.AF_INET;
 import static io.wsa4j.Winsock.FD_READ;
 import static io.wsa4j.Winsock.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS;
 import static io.wsa4j.Winsock.FIONBIO;
+import static io.wsa4j.Winsock.FIONREAD;
 import static io.wsa4j.Winsock.SIO_GET_EXTENSION_FUNCTION_POINTER;
 import static io.wsa4j.Winsock.SO_UPDATE_ACCEPT_CONTEXT;
 import static io.wsa4j.Winsock.TF_REUSE_SOCKET;
@@ -11,6 +12,7 @@ import static io.wsa4j.Winsock.WSAID_ACCEPTEX;
 import static io.wsa4j.Winsock.ERROR_NOT_FOUND;
 import static io.wsa4j.Winsock.IPPROTO_TCP;
 import static io.wsa4j.Winsock.MSG_OOB;
+import static io.wsa4j.Winsock.POLLIN;
 import static io.wsa4j.Winsock.SD_BOTH;
 import static io.wsa4j.Winsock.SD_SEND;
 import static io.wsa4j.Winsock.SOCK_STREAM;
@@ -56,9 +58,11 @@ import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaEvent;
+import io.wsa4j.WsaFdSet;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaNetworkEvents;
 import io.wsa4j.WsaOverlappedEntry;
+import io.wsa4j.WsaPollFd;
 import io.wsa4j.WsaTimeval;
 import io.wsa4j.WsaSocket;
 import io.wsa4j.testkit.WsaFixture.Conn;
@@ -206,6 +210,12 @@ class NoThrowFuzzTest {
   private static final Set<Integer> STUB = Set.of(WSAEOPNOTSUPP, WSAENOTSOCK, WSA_INVALID_HANDLE,
       WSA_INVALID_PARAMETER, WSAEINVAL, WSAEFAULT);
 
+  private static WsaFdSet setOf(WsaSocket s) {
+    WsaFdSet set = new WsaFdSet();
+    set.set(s);
+    return set;
+  }
+
   private static Set<Integer> codes(int... c) {
     return Arrays.stream(c).boxed().collect(Collectors.toSet());
   }
@@ -271,6 +281,38 @@ class NoThrowFuzzTest {
     // section 5 calls without a socket argument
     p.add(must("select", "all sets null", e -> e.wsa.select(0, null, null, null, new WsaTimeval(0, 0)), codes(WSAEINVAL, WSAEOPNOTSUPP)));
     p.add(must("poll", "null array", e -> e.wsa.poll(null, 1, 0), union(STUB, codes(WSAEFAULT))));
+    // rules 28-33: the bad arguments of the readiness calls, each with its code
+    p.add(must("ioctlsocket", "null argp", e -> e.wsa.ioctlsocket(e.conn.s(), FIONBIO, null), codes(WSAEFAULT)));
+    p.add(must("ioctlsocket", "empty argp", e -> e.wsa.ioctlsocket(e.conn.s(), FIONREAD, new int[0]), codes(WSAEFAULT)));
+    p.add(must("ioctlsocket", "unknown cmd", e -> e.wsa.ioctlsocket(e.conn.s(), 0x7fffffff, new int[1]), codes(WSAEINVAL)));
+    p.add(may("ioctlsocket", "FIONREAD on a listener", e -> e.wsa.ioctlsocket(e.listener, FIONREAD, new int[1]), codes()));
+    for (int[] r : new int[][] {{-1, 1}, {0, 5}, {3, 2}, {0, -1}, {Integer.MAX_VALUE, 1}}) {
+      String in = "off " + r[0] + ", len " + r[1] + " of 4";
+      p.add(must("send", "plain, " + in, e -> e.wsa.send(e.conn.s(), new byte[4], r[0], r[1], 0), codes(WSAEFAULT)));
+      p.add(must("recv", "plain, " + in, e -> e.wsa.recv(e.conn.s(), new byte[4], r[0], r[1], 0), codes(WSAEFAULT)));
+    }
+    p.add(must("send", "plain, null buffer", e -> e.wsa.send(e.conn.s(), null, 0, 1, 0), codes(WSAEFAULT)));
+    p.add(must("recv", "plain, null buffer", e -> e.wsa.recv(e.conn.s(), null, 0, 1, 0), codes(WSAEFAULT)));
+    p.add(must("send", "plain, MSG_OOB", e -> e.wsa.send(e.conn.s(), new byte[4], 0, 4, MSG_OOB), codes(WSAEOPNOTSUPP)));
+    p.add(must("recv", "plain, MSG_OOB", e -> e.wsa.recv(e.conn.s(), new byte[4], 0, 4, MSG_OOB), codes(WSAEOPNOTSUPP)));
+    p.add(must("send", "plain, unconnected", e -> e.wsa.send(e.fresh, new byte[4], 0, 4, 0), codes(WSAENOTCONN)));
+    p.add(must("recv", "plain, listening", e -> e.wsa.recv(e.listener, new byte[4], 0, 4, 0), codes(WSAENOTCONN)));
+    p.add(must("eventSelect", "closed event", e -> e.wsa.eventSelect(e.conn.s(), e.closedEvent, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "foreign event", e -> e.wsa.eventSelect(e.conn.s(), e.foreignEvent, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "null event, events", e -> e.wsa.eventSelect(e.conn.s(), null, FD_READ), codes(WSAEINVAL)));
+    p.add(must("eventSelect", "unknown events", e -> e.wsa.eventSelect(e.conn.s(), e.live, -1), codes(WSAEINVAL)));
+    p.add(must("enumNetworkEvents", "null record", e -> e.wsa.enumNetworkEvents(e.conn.s(), null, null), codes(WSAEFAULT)));
+    p.add(must("enumNetworkEvents", "closed event", e -> e.wsa.enumNetworkEvents(e.conn.s(), e.closedEvent, new WsaNetworkEvents()), codes(WSAEINVAL)));
+    p.add(must("select", "all sets empty", e -> e.wsa.select(0, new WsaFdSet(), new WsaFdSet(), new WsaFdSet(), null), codes(WSAEINVAL)));
+    for (Sock k : new Sock[] {Sock.CLOSED, Sock.FOREIGN, Sock.ALIEN}) {
+      p.add(must("select", k.name().toLowerCase() + " socket in a set", e -> e.wsa.select(0, setOf(e.sock(k)), null, null, null), codes(WSAENOTSOCK)));
+      p.add(may("poll", k.name().toLowerCase() + " socket: POLLNVAL", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.sock(k), POLLIN)}, 1, 0), codes()));
+    }
+    p.add(must("select", "negative timeout", e -> e.wsa.select(0, setOf(e.conn.s()), null, null, new WsaTimeval(-1, 0)), codes(WSAEINVAL)));
+    p.add(must("poll", "no entries", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), POLLIN)}, 0, 0), codes(WSAEINVAL)));
+    p.add(must("poll", "count beyond the array", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), POLLIN)}, 2, 0), codes(WSAEFAULT)));
+    p.add(must("poll", "null entry", e -> e.wsa.poll(new WsaPollFd[1], 1, 0), codes(WSAEFAULT)));
+    p.add(must("poll", "unknown events", e -> e.wsa.poll(new WsaPollFd[] {new WsaPollFd(e.conn.s(), 0x8000)}, 1, 0), codes(WSAEINVAL)));
     p.add(may("getAcceptExSockaddrs", "null buffer",
         e -> {
           e.wsa.getAcceptExSockaddrs(null, 0, 32, 32, new SocketAddress[1], new SocketAddress[1]);

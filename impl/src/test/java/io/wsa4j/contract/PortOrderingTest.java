@@ -4,6 +4,7 @@ import static io.wsa4j.Winsock.WSA_INFINITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.wsa4j.nio2.PortProbe;
 import io.wsa4j.testkit.WsaFixture;
 import io.wsa4j.WsaCompletionPort;
 import java.util.ArrayList;
@@ -58,17 +59,17 @@ class PortOrderingTest extends WsaFixture {
   @DisplayName("rule 21: waiting threads are released LIFO: the thread that waited last gets the first packet")
   void waitersReleasedLifo() throws Exception {
     WsaCompletionPort port = newPort();
-    gqcs(port, 0); // load what the first wait needs, so a parked waiter is a waiting one
     List<Background<Dequeued>> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Background<Dequeued> w = fork("waiter-" + i, () -> gqcs(port, WSA_INFINITE));
-      awaitBlocked(w.thread);
+      awaitPortWaiters(port, i + 1); // registered on the port before the next one starts
       waiters.add(w);
     }
     assertTrue(wsa.postQueuedCompletionStatus(port, 1, 100, null));
     Dequeued last = waiters.get(2).get();
     assertTrue(last.ok(), last::toString);
     assertEquals(100, last.key(), "the last waiter got the first packet");
+    assertEquals(2, PortProbe.waiters(port), "one packet released one thread: two still wait");
     assertTrue(!waiters.get(0).isDone() && !waiters.get(1).isDone(),
         "one packet released one thread");
 

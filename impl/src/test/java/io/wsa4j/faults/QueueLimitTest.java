@@ -34,20 +34,26 @@ class QueueLimitTest extends WsaFixture {
     return startup(WsaConfig.builder().ioThreads(2).maxPendingPerSocket(LIMIT).build());
   }
 
-  /** The refused token: not pending, not signaled, no routine, no packet. */
+  /**
+   * The refused token was never announced, checked through the mode's own channel: its event is
+   * not signaled, an alertable wait runs no routine for it, or the port has no packet at all.
+   */
   private static void assertNeverAnnounced(Wsa wsa, Indication mode, WsaCompletionPort port,
       CountingToken refused) {
     assertFalse(refused.internal() == io.wsa4j.Winsock.STATUS_PENDING, "refused op pending");
+    assertEquals(0, refused.internalHigh(), "the refused op transferred bytes");
     if (mode == Indication.EVENT) {
       assertFalse(refused.event().isSignaled(), "the refused op's event was signaled");
     } else if (mode == Indication.ROUTINE) {
       assertEquals(0, wsa.sleepEx(100, true), "a routine ran for the refused op");
+      assertEquals(0, refused.routineCalls.get(), "the refused op's routine ran");
     } else {
-      assertFalse(wsa.getQueuedCompletionStatus(port, new int[1], new long[1],
-          new WsaOverlapped[1], 100), "a packet for the refused op");
+      WsaOverlapped[] got = {refused};
+      assertFalse(wsa.getQueuedCompletionStatus(port, new int[1], new long[1], got, 100),
+          () -> "a packet while only refused and pending ops exist: " + got[0]);
       assertEquals(WAIT_TIMEOUT, Wsa.getLastError());
+      assertEquals(null, got[0], "a timed-out dequeue writes no token");
     }
-    assertEquals(0, refused.indications(), "announcements of the refused op");
   }
 
   @ParameterizedTest(name = "{0}")

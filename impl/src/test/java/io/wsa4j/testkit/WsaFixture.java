@@ -34,6 +34,7 @@ import io.wsa4j.WsaError;
 import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
+import io.wsa4j.nio2.PortProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -1015,6 +1016,15 @@ public class WsaFixture implements AutoCloseable {
     assertNull(d.overlapped(), "a timeout writes a null overlapped");
   }
 
+  /**
+   * Waits until {@code n} threads wait in {@code port}, as the port itself counts them: each is
+   * inside its {@code getQueuedCompletionStatus} and registered to be handed a packet.
+   */
+  public static void awaitPortWaiters(WsaCompletionPort port, int n) {
+    awaitCondition(() -> PortProbe.waiters(port) >= n,
+        () -> PortProbe.waiters(port) + " of " + n + " threads waiting in " + port);
+  }
+
   /** Asserts a successful packet for {@code ov} under {@code key}, and returns its count. */
   public static int assertSuccessPacket(Dequeued d, long key, WsaOverlapped ov) {
     assertTrue(d.ok(), () -> "expected success, got " + d);
@@ -1417,15 +1427,37 @@ public class WsaFixture implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code t} is parked (WAITING or TIMED_WAITING), i.e. blocked in the call. */
+  /**
+   * Waits until {@code t} is parked by the library's own wait: its innermost frames are
+   * {@code LockSupport.park} called directly from a library class. A thread waiting for a lock,
+   * or merely running, does not count. For completion ports {@link #awaitPortWaiters} asks the
+   * port itself.
+   */
   public static void awaitBlocked(Thread t) {
     awaitCondition(() -> {
-      Thread.State st = t.getState();
-      if (st == Thread.State.TERMINATED) {
+      if (t.getState() == Thread.State.TERMINATED) {
         fail(t.getName() + " ended instead of waiting");
       }
-      return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
-    }, () -> t.getName() + " never blocked (" + t.getState() + ")");
+      return parkedByLibrary(t);
+    }, () -> t.getName() + " never blocked in the library: " + t.getState() + " "
+        + Arrays.toString(t.getStackTrace()));
+  }
+
+  private static boolean parkedByLibrary(Thread t) {
+    StackTraceElement[] stack = t.getStackTrace();
+    for (int i = 0; i < stack.length; i++) {
+      String c = stack[i].getClassName();
+      if (c.equals("java.util.concurrent.locks.LockSupport")) {
+        continue; // park → parkNanos chains
+      }
+      if (c.startsWith("jdk.internal.misc.") || c.startsWith("sun.misc.")) {
+        continue; // Unsafe.park
+      }
+      boolean parked = i > 0
+          && stack[i - 1].getClassName().equals("java.util.concurrent.locks.LockSupport");
+      return parked && isLibraryFrame(stack[i]);
+    }
+    return false;
   }
 
   public static void sleepQuietly(long millis) {

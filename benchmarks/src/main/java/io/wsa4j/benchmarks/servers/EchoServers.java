@@ -36,12 +36,12 @@ public final class EchoServers implements Callable<Integer> {
 
   /** Every server name, in the order reports list them. */
   public static final List<String> NAMES = List.of("nio2", "netty-nio", "netty-epoll",
-      "blocking", "virtual", "iocp", "event", "routine");
+      "blocking", "virtual", "iocp", "event", "routine", "select", "eventselect");
 
   @Option(names = "--server", required = true, paramLabel = "NAME",
       description = "nio2 (raw AsynchronousSocketChannel), netty-nio, netty-epoll, blocking"
           + " (a platform thread per connection), virtual (a virtual thread per connection;"
-          + " JDK 21+), iocp, event, routine (the wsa4j example servers).")
+          + " JDK 21+), iocp, event, routine, select, eventselect (the wsa4j example servers).")
   String name;
 
   @Option(names = "--port", defaultValue = "7007", description = "Default: ${DEFAULT-VALUE}.")
@@ -62,6 +62,12 @@ public final class EchoServers implements Callable<Integer> {
       description = "iocp: idle connections wait on a zero-byte receive (the example's default);"
           + " --no-zero-byte posts a full receive at once. Default: ${DEFAULT-VALUE}.")
   boolean zeroByte;
+
+  @Option(names = "--nio2-group", paramLabel = "GROUPING",
+      description = "nio2: how channels are grouped: groups (one single-thread group and listener"
+          + " per I/O thread, SO_REUSEPORT), fixed, fixed1, pool (withThreadPool), cached,"
+          + " default. Default: the fastest measured, groups.")
+  String nio2Group;
 
   @Spec
   CommandSpec spec;
@@ -110,7 +116,8 @@ public final class EchoServers implements Callable<Integer> {
   private BaselineServer start(InetSocketAddress address, int n) throws IOException {
     switch (name) {
       case "nio2":
-        return Nio2EchoServer.start(address, n, bufferSize);
+        return Nio2EchoServer.start(address, n, bufferSize, nio2Group == null
+            ? Nio2EchoServer.Grouping.BEST : Nio2EchoServer.Grouping.parse(nio2Group));
       case "netty-nio":
         return NettyEchoServer.start(address, n, false);
       case "netty-epoll":

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -35,7 +36,7 @@ final class AbuseSupport {
         WsaConfig.builder().ioThreads(2).build());
   }
 
-  static Socket connect(IocpEchoServer server) throws IOException {
+  static Socket connect(io.wsa4j.examples.EchoServer server) throws IOException {
     Socket s = new Socket(LOOPBACK, server.localAddress().getPort());
     s.setSoTimeout((int) WAIT_MS);
     s.setTcpNoDelay(true);
@@ -95,5 +96,20 @@ final class AbuseSupport {
 
   static void assertWithin(long value, long bound, String what) {
     assertTrue(value <= bound, what + ": " + value + " > " + bound);
+  }
+
+  /** Waits until {@code counter} has not moved for 500 ms; returns its value then. */
+  static long awaitStall(AtomicLong counter) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AbuseSupport.WAIT_MS);
+    long last = -1;
+    while (System.nanoTime() < deadline) {
+      long now = counter.get();
+      if (now == last && now > 0) {
+        return now;
+      }
+      last = now;
+      sleep(500);
+    }
+    throw new AssertionError("the peer's writes never stalled: " + counter.get() + " bytes");
   }
 }

@@ -3,6 +3,7 @@ package io.wsa4j.examples.abuse;
 import static io.wsa4j.examples.abuse.AbuseSupport.ACCEPTS_POSTED;
 import static io.wsa4j.examples.abuse.AbuseSupport.assertEchoes;
 import static io.wsa4j.examples.abuse.AbuseSupport.assertWithin;
+import static io.wsa4j.examples.abuse.AbuseSupport.awaitStall;
 import static io.wsa4j.examples.abuse.AbuseSupport.awaitCondition;
 import static io.wsa4j.examples.abuse.AbuseSupport.connect;
 import static io.wsa4j.examples.abuse.AbuseSupport.sleep;
@@ -109,20 +110,6 @@ class IocpEchoServerAbuseTest {
     }
   }
 
-  /** Waits until {@code counter} has not moved for 500 ms; returns its value then. */
-  private static long awaitStall(AtomicLong counter) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AbuseSupport.WAIT_MS);
-    long last = -1;
-    while (System.nanoTime() < deadline) {
-      long now = counter.get();
-      if (now == last && now > 0) {
-        return now;
-      }
-      last = now;
-      sleep(500);
-    }
-    throw new AssertionError("the peer's writes never stalled: " + counter.get() + " bytes");
-  }
 
   @Test
   void connectionsIdleBeyondTheTimeoutAreClosedWhileAnActiveOneStays() throws Exception {

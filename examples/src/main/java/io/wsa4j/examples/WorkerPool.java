@@ -6,38 +6,41 @@ import io.wsa4j.Wsa;
 import io.wsa4j.WsaSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The {@link EventWorker}s of one {@link EventEchoServer}: gives each accepted socket to the least
- * loaded worker, and starts another worker when all are full, since one wait covers only 63
- * connections.
+ * The {@link PooledWorker}s of one server ({@link EventEchoServer}, {@link EventSelectEchoServer},
+ * {@link SelectEchoServer}): gives each accepted socket to the least loaded worker, and starts
+ * another worker when all are full, since one wait covers only 63 connections (64 sockets for
+ * {@code select}).
  *
  * <p>Workers are kept until {@link #stopAll}, even when idle, as in the classic sample: an idle
  * worker costs one parked thread, and never retiring one leaves no race between a worker deciding
  * to end and the acceptor handing it a socket.
  */
-final class EventWorkerPool {
-  private static final System.Logger LOG = System.getLogger(EventWorkerPool.class.getName());
+final class WorkerPool {
+  private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
 
-  private final Wsa wsa;
-  private final int bufferSize;
+  private final Supplier<PooledWorker> factory;
   private final String threadNamePrefix;
   /** The running workers and their threads, in start order (guarded by this). */
-  private final List<EventWorker> workers = new ArrayList<>();
+  private final List<PooledWorker> workers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   /** Set by {@link #stopAll}; no worker starts afterwards (guarded by this). */
   private boolean stopped;
 
-  EventWorkerPool(Wsa wsa, int bufferSize, String threadNamePrefix) {
-    this.wsa = wsa;
-    this.bufferSize = bufferSize;
+  /**
+   * @param factory makes a worker, not yet running; null when it cannot (last error set)
+   */
+  WorkerPool(Supplier<PooledWorker> factory, String threadNamePrefix) {
+    this.factory = factory;
     this.threadNamePrefix = threadNamePrefix;
   }
 
   /**
    * Starts {@code n} workers up front.
    *
-   * @return false when a worker could not be created (its event)
+   * @return false when a worker could not be created
    */
   synchronized boolean prestart(int n) {
     for (int i = 0; i < n; i++) {
@@ -57,8 +60,8 @@ final class EventWorkerPool {
     if (stopped) {
       return false;
     }
-    EventWorker target = null;
-    for (EventWorker w : workers) {
+    PooledWorker target = null;
+    for (PooledWorker w : workers) {
       if (target == null || w.load() < target.load()) {
         target = w;
       }
@@ -89,7 +92,7 @@ final class EventWorkerPool {
     List<Thread> toJoin;
     synchronized (this) {
       stopped = true;
-      workers.forEach(EventWorker::stop);
+      workers.forEach(PooledWorker::stop);
       toJoin = new ArrayList<>(threads);
     }
     // Joined outside the lock: never block while holding it.
@@ -102,11 +105,10 @@ final class EventWorkerPool {
   }
 
   /** Starts one more worker (lock held). */
-  private EventWorker startWorker() {
-    EventWorker w = EventWorker.create(wsa, bufferSize);
+  private PooledWorker startWorker() {
+    PooledWorker w = factory.get();
     if (w == null) {
-      LOG.log(WARNING, "cannot start a worker: WSACreateEvent failed: "
-          + Errors.describe(Wsa.getLastError()));
+      LOG.log(WARNING, "cannot start a worker: " + Errors.describe(Wsa.getLastError()));
       return null;
     }
     Thread t = new Thread(w, threadNamePrefix + workers.size());
