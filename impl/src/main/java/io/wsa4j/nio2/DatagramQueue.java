@@ -29,16 +29,33 @@ abstract class DatagramQueue extends OpQueue {
 
   final NioDatagramSocket datagramSocket;
   final DatagramChannel datagrams;
+  /** Where staging (receives) and gathers (sends) come from. */
+  final StagingPool pool;
   private final int interestBit;
   /** Our bit is set in the key's interest set. */
   private boolean interested;
+  /** {@code shutdown} of this direction: new operations fail; pending ones go on (scenario 42). */
+  private boolean shutdown;
+  /** The last attempt's Winsock error, or 0; written by the busy holder, read under the lock. */
+  int lastError;
 
-  DatagramQueue(NioDatagramSocket socket, DatagramChannel channel,
-      io.wsa4j.WsaStats.OpKind kind, int maxPending, int interestBit) {
+  DatagramQueue(NioDatagramSocket socket, io.wsa4j.WsaStats.OpKind kind, int maxPending,
+      StagingPool pool, int interestBit) {
     super(socket, null, kind, maxPending);
     this.datagramSocket = socket;
-    this.datagrams = channel;
+    this.datagrams = socket.channel();
+    this.pool = pool;
     this.interestBit = interestBit;
+  }
+
+  @Override
+  final int admissionError() {
+    return shutdown ? io.wsa4j.Winsock.WSAESHUTDOWN : 0;
+  }
+
+  /** {@code shutdown} of this direction. */
+  final synchronized void shutdown() {
+    shutdown = true;
   }
 
   /** The calling thread's outcome scratch for {@link #drain}. */

@@ -1,7 +1,6 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.WSAEMSGSIZE;
-import static io.wsa4j.Winsock.WSAESHUTDOWN;
 
 import io.wsa4j.WsaOverlapped;
 import java.io.IOException;
@@ -24,16 +23,12 @@ import java.nio.channels.SelectionKey;
  * fails the one receive it reaches with {@code WSAECONNRESET}; the next one waits for datagrams.
  */
 final class DatagramRecvQueue extends DatagramQueue {
-  private final StagingPool pool;
-
   // guarded by this (staging's contents also by busy: the busy holder receives into it)
   /** Where datagrams land; taken at the first receive, given back at close. */
   private ByteBuffer staging;
   /** A datagram waits in staging, [position, limit), from {@link #heldFrom}. */
   private boolean held;
   private SocketAddress heldFrom;
-  /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
-  private boolean shutdown;
   /**
    * The readiness models watch the socket: with no receive posted, one datagram is staged all the
    * same, so that {@code FD_READ} (and FIONREAD, the size of the next datagram) tell the truth.
@@ -42,21 +37,9 @@ final class DatagramRecvQueue extends DatagramQueue {
 
   // the last attempt's result; written by the busy holder, read under the lock
   private SocketAddress lastFrom;
-  private int lastError;
 
   DatagramRecvQueue(NioDatagramSocket socket, int maxPending, StagingPool pool) {
-    super(socket, socket.channel(), io.wsa4j.WsaStats.OpKind.RECV, maxPending,
-        SelectionKey.OP_READ);
-    this.pool = pool;
-  }
-
-  @Override
-  int admissionError() {
-    return shutdown ? WSAESHUTDOWN : 0;
-  }
-
-  synchronized void shutdown() {
-    shutdown = true;
+    super(socket, io.wsa4j.WsaStats.OpKind.RECV, maxPending, pool, SelectionKey.OP_READ);
   }
 
   /** Starts keeping the readiness level ({@link Readiness#readable}); idempotent. */

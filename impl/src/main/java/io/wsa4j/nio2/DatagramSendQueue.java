@@ -1,6 +1,5 @@
 package io.wsa4j.nio2;
 
-import static io.wsa4j.Winsock.WSAESHUTDOWN;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
 import io.wsa4j.WsaOverlapped;
@@ -22,32 +21,16 @@ import java.nio.channels.SelectionKey;
  * WSA_OPERATION_ABORTED} if the kernel had no room, and with success if the datagram left.
  */
 final class DatagramSendQueue extends DatagramQueue {
-  private final StagingPool pool;
-
   // guarded by this
-  /** {@code shutdown(SD_SEND)}: new sends fail with {@code WSAESHUTDOWN}. */
-  private boolean shutdown;
   /** Where a gather is assembled into one datagram; taken at the first gather. */
   private ByteBuffer gather;
 
   // the last attempt's result; written by the busy holder, read under the lock
   private int lastSent;
-  private int lastError;
   private boolean lastEmpty;
 
   DatagramSendQueue(NioDatagramSocket socket, int maxPending, StagingPool pool) {
-    super(socket, socket.channel(), io.wsa4j.WsaStats.OpKind.SEND, maxPending,
-        SelectionKey.OP_WRITE);
-    this.pool = pool;
-  }
-
-  @Override
-  int admissionError() {
-    return shutdown ? WSAESHUTDOWN : 0;
-  }
-
-  synchronized void shutdown() {
-    shutdown = true;
+    super(socket, io.wsa4j.WsaStats.OpKind.SEND, maxPending, pool, SelectionKey.OP_WRITE);
   }
 
   @Override

@@ -325,16 +325,12 @@ final class NioDatagramSocket extends NioSocket {
   }
 
   @Override
-  synchronized int remoteAddress(SocketAddress[] out) {
-    try {
-      SocketAddress a = channel.getRemoteAddress();
-      if (a == null) {
-        return WSAENOTCONN;
-      }
-      out[0] = a;
-      return 0;
-    } catch (IOException | RuntimeException e) {
-      return Errors.toWinsock(e);
+  int remoteAddress(SocketAddress[] out) {
+    SocketAddress a = peer();
+    if (a == null) {
+      return closed ? WSAENOTSOCK : WSAENOTCONN;
     }
+    out[0] = a;
+    return 0;
   }
 }
