@@ -621,6 +621,9 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code ioctlsocket}: {@link Winsock#FIONBIO} ({@code argp[0] != 0}: non-blocking) or
    * {@link Winsock#FIONREAD} ({@code argp[0]} receives the bytes a receive would return now).
+   * Difference: FIONREAD counts the bytes wsa4j has already read from the kernel (at most one
+   * staging read, 64 KiB), where Windows counts the whole socket buffer; the first FIONREAD on a
+   * socket starts that read, so it may say 0 while data is on its way.
    *
    * @param s the socket
    * @param cmd {@code FIONBIO} or {@code FIONREAD}
@@ -633,7 +636,13 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSAEventSelect}: makes {@code s} non-blocking and records each {@code FD_*} event of
    * {@code networkEvents} as it happens, signaling {@code event}; {@code (null, 0)} cancels the
-   * selection.
+   * selection. Level-triggered and re-enabled as the Microsoft page says: {@code FD_READ} again
+   * after a receive that leaves data, {@code FD_ACCEPT} after an accept that leaves connections,
+   * {@code FD_WRITE} after a send refused with {@code WSAEWOULDBLOCK} once there is room;
+   * {@code FD_CONNECT} and {@code FD_CLOSE} once, with their codes. Events already true are
+   * recorded at once; a socket {@link #accept} returns inherits the selection. Difference:
+   * {@code FD_CLOSE} is recorded once the bytes before the end of stream have been received
+   * (Windows may record it with data unread); {@code FD_OOB} is never recorded.
    *
    * @param s the socket
    * @param event the event to signal, or null with {@code networkEvents} 0
@@ -651,7 +660,8 @@ public interface Wsa extends AutoCloseable {
    * @param event the event to reset, or null
    * @param out the record to fill
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null {@code out}),
-   *     {@code WSAENOTSOCK}, {@code WSA_INVALID_HANDLE}
+   *     {@code WSAENOTSOCK}, {@code WSAEINVAL} (an event that is not valid, as the Microsoft page
+   *     lists)
    */
   int enumNetworkEvents(WsaSocket s, WsaEvent event, WsaNetworkEvents out);
 
@@ -666,7 +676,11 @@ public interface Wsa extends AutoCloseable {
    * @param exceptfds sockets to check for a failed non-blocking connect; may be null
    * @param timeout null waits forever; {@code (0, 0)} polls
    * @return the number of ready sockets, 0 on timeout, or {@code SOCKET_ERROR}:
-   *     {@code WSAEINVAL} (all sets null or empty), {@code WSAENOTSOCK}, {@code WSAEINTR}
+   *     {@code WSAEINVAL} (all sets null or empty, a negative timeout), {@code WSAENOTSOCK},
+   *     {@code WSAEINTR} (interrupted), {@code WSA_OPERATION_ABORTED} (cleanup during the wait).
+   *     A socket closed during the wait is reported ready in the read set. Difference: readiness
+   *     is known once wsa4j has read (see {@link #ioctlsocket}); {@code select} cannot be woken by
+   *     another thread other than by closing one of its sockets
    */
   int select(int nfds, WsaFdSet readfds, WsaFdSet writefds, WsaFdSet exceptfds,
       WsaTimeval timeout);
@@ -679,7 +693,11 @@ public interface Wsa extends AutoCloseable {
    * @param fds how many entries of {@code fdArray} to use
    * @param timeoutMillis 0 polls; -1 waits forever
    * @return how many entries have a non-zero {@code revents}, 0 on timeout, or
-   *     {@code SOCKET_ERROR}: {@code WSAEINVAL}, {@code WSAEFAULT}, {@code WSAEINTR}
+   *     {@code SOCKET_ERROR}: {@code WSAEINVAL} (no entries, unknown events),
+   *     {@code WSAEFAULT}, {@code WSAEINTR}, {@code WSA_OPERATION_ABORTED} (cleanup during the
+   *     wait). {@code POLLHUP} once the stream ended (with {@code POLLERR} after a reset),
+   *     {@code POLLERR} after a failed non-blocking connect, {@code POLLNVAL} for a closed or
+   *     foreign socket
    */
   int poll(WsaPollFd[] fdArray, int fds, int timeoutMillis);
 
@@ -687,15 +705,17 @@ public interface Wsa extends AutoCloseable {
 
   /**
    * {@code send}: sends {@code buf[off .. off+len)}; blocks until all is sent, or on a
-   * non-blocking socket sends what fits now.
+   * non-blocking socket takes the bytes whole (never a partial count, as Windows) into the send
+   * buffer, behind the sends before it. Difference: that buffer is wsa4j's, and holds at most
+   * 64 KiB plus one send, where Windows' limit is the socket's send buffer.
    *
    * @param s the socket
    * @param buf the data
    * @param off the first byte
    * @param len how many bytes
-   * @param flags 0
+   * @param flags 0 ({@code MSG_OOB} and {@code MSG_DONTROUTE} fail with {@code WSAEOPNOTSUPP})
    * @return the bytes sent, or {@code SOCKET_ERROR} ({@code WSAEWOULDBLOCK} when non-blocking
-   *     and nothing fits, {@code WSAEFAULT}, {@code WSAENOTCONN}, …)
+   *     and the buffer is full, {@code WSAEFAULT}, {@code WSAENOTCONN}, …)
    */
   int send(WsaSocket s, byte[] buf, int off, int len, int flags);
 
@@ -707,7 +727,8 @@ public interface Wsa extends AutoCloseable {
    * @param buf the buffer
    * @param off the first byte to write
    * @param len the room
-   * @param flags 0 or {@code MSG_PEEK}
+   * @param flags 0, {@code MSG_PEEK}, or {@code MSG_WAITALL} (blocking sockets only: on a
+   *     non-blocking one it fails with {@code WSAEOPNOTSUPP}, as the Microsoft page says)
    * @return the bytes received (0: the peer closed), or {@code SOCKET_ERROR}
    */
   int recv(WsaSocket s, byte[] buf, int off, int len, int flags);

@@ -424,7 +424,8 @@ final class Nio2Wsa implements Wsa {
   @Override
   public int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
       int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
-    if (ioControlCode == FIONBIO || ioControlCode == FIONREAD) {
+    if (ioControlCode == FIONBIO || ioControlCode == FIONREAD
+        || ioControlCode == SIO_KEEPALIVE_VALS) {
       return readiness.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned);
     }
     return extensions.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned, overlapped,

@@ -724,6 +724,24 @@ class NioSocket extends WsaSocket {
     return options.set(index, value, currentChannel());
   }
 
+  /**
+   * Sets an NIO2 option on the channel the socket has now, if it supports it.
+   *
+   * @return 0 (also when there is no channel or the option is not supported), or the code
+   */
+  synchronized <T> int setChannelOption(java.net.SocketOption<T> option, T value) {
+    NetworkChannel ch = currentChannel();
+    if (ch == null || !ch.supportedOptions().contains(option)) {
+      return 0;
+    }
+    try {
+      ch.setOption(option, value);
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return Errors.toWinsock(e);
+    }
+  }
+
   synchronized int getOption(int index, int[] out) {
     try {
       out[0] = options.get(index, currentChannel());
