@@ -117,7 +117,9 @@ final class DataCalls {
       return fail(code);
     }
     queue.pump();
-    int status = BlockingWaits.awaitBlocking(queue, token, null);
+    ExtendedOptions ext = queue.socket.ext; // SO_RCVTIMEO / SO_SNDTIMEO (rule 38)
+    int status = BlockingWaits.awaitBlocking(queue, token, null,
+        queue instanceof RecvQueue ? ext.receiveTimeoutMillis() : ext.sendTimeoutMillis());
     if (status != 0) {
       return fail(status);
     }

@@ -32,6 +32,14 @@ final class IoOp {
   NioSocket issuedOn;
   /** AcceptEx (and blocking accept): the socket the connection goes into. */
   NioSocket acceptSocket;
+  /**
+   * The 8-argument AcceptEx: the buffer its address block goes into (see {@link
+   * AcceptExAddresses}), or null. The block starts {@link #addressOffset} bytes into it.
+   */
+  WsaBuf addressBuffer;
+  int addressOffset;
+  int localAddressLength;
+  int remoteAddressLength;
   /** The {@link io.wsa4j.WsaStats.OpKind} ordinal it was started as. */
   int kind;
   /** {@code cancelIoEx} reached this op while NIO2 held it: abort once NIO2 lets go. */
@@ -115,6 +123,7 @@ final class IoOp {
     abandoned = false;
     cancelRequested = false;
     acceptSocket = null;
+    addressBuffer = null;
     next = null;
     fromOut = null;
     to = null;
@@ -179,6 +188,7 @@ final class IoOp {
     issuer = null;
     blockingThread = null;
     acceptSocket = null;
+    addressBuffer = null;
     fromOut = null;
     to = null;
     owner.recycle(this);

@@ -137,12 +137,23 @@ final class Nio2Wsa implements Wsa {
   /** A socket closed: its counters join the totals as it leaves the live set, atomically. */
   void forget(NioSocket s, OpQueue[] queues) {
     synchronized (stats) {
-      for (OpQueue q : queues) {
-        if (q != null && q.countsOwnKind()) {
-          stats.fold(q);
-        }
-      }
+      fold(queues);
       sockets.remove(s);
+    }
+  }
+
+  /** A live socket dropped these queues (DisconnectEx reuse): their counters join the totals. */
+  void retire(OpQueue... queues) {
+    synchronized (stats) {
+      fold(queues);
+    }
+  }
+
+  private void fold(OpQueue[] queues) {
+    for (OpQueue q : queues) {
+      if (q != null && q.countsOwnKind()) {
+        stats.fold(q);
+      }
     }
   }
 
@@ -412,6 +423,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
       int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
+    if (ioControlCode == FIONBIO || ioControlCode == FIONREAD) {
+      return readiness.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned);
+    }
     return extensions.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned, overlapped,
         completionRoutine);
   }

@@ -56,6 +56,37 @@ final class ReadinessCalls {
     }
   }
 
+  /**
+   * {@code WSAIoctl} with FIONBIO ({@code inBuffer} an {@code int[]} or {@code Integer}, non-zero:
+   * non-blocking) or FIONREAD ({@code outBuffer[0]} := the {@code Integer} count). They finish
+   * during the call, so a token or routine is not used.
+   */
+  int ioctl(WsaSocket s, int code, Object inBuffer, Object[] outBuffer, int[] bytesReturned) {
+    NioSocket sock = args.socketArg(s);
+    if (sock == null) {
+      return SOCKET_ERROR;
+    }
+    if (code == FIONBIO) {
+      int[] value = {0};
+      if (inBuffer instanceof int[] && ((int[]) inBuffer).length > 0) {
+        value[0] = ((int[]) inBuffer)[0];
+      } else if (inBuffer instanceof Integer) {
+        value[0] = (Integer) inBuffer;
+      } else {
+        return fail(WSAEFAULT);
+      }
+      return ioctlsocket(s, FIONBIO, value);
+    }
+    if (Args.badOut(outBuffer)) {
+      return fail(WSAEFAULT);
+    }
+    outBuffer[0] = readable(sock);
+    if (bytesReturned != null && bytesReturned.length > 0) {
+      bytesReturned[0] = Integer.BYTES;
+    }
+    return 0;
+  }
+
   /** FIONREAD: the bytes a recv returns now. The first ask starts the watch that fills it. */
   private static int readable(NioSocket sock) {
     if (sock instanceof NioDatagramSocket) {
@@ -276,15 +307,19 @@ final class ReadinessCalls {
   private void register(WsaFdSet[] sets, Thread self, boolean add) {
     for (WsaFdSet set : sets) {
       for (int i = 0; set != null && i < set.count(); i++) {
-        WsaSocket h = set.get(i);
-        if (h instanceof NioSocket) {
-          WaitList w = ((NioSocket) h).readiness.waiters;
-          if (add) {
-            w.add(self);
-          } else {
-            w.remove(self);
-          }
-        }
+        listen(set.get(i), self, add);
+      }
+    }
+  }
+
+  /** Adds {@code self} to (or removes it from) the waiters of {@code h}, if it is a socket. */
+  private static void listen(WsaSocket h, Thread self, boolean add) {
+    if (h instanceof NioSocket) {
+      WaitList w = ((NioSocket) h).readiness.waiters;
+      if (add) {
+        w.add(self);
+      } else {
+        w.remove(self);
       }
     }
   }
@@ -384,15 +419,7 @@ final class ReadinessCalls {
 
   private void registerPoll(WsaPollFd[] fdArray, int fds, Thread self, boolean add) {
     for (int i = 0; i < fds; i++) {
-      WsaSocket h = fdArray[i].fd();
-      if (h instanceof NioSocket) {
-        WaitList w = ((NioSocket) h).readiness.waiters;
-        if (add) {
-          w.add(self);
-        } else {
-          w.remove(self);
-        }
-      }
+      listen(fdArray[i].fd(), self, add);
     }
   }
 

@@ -41,7 +41,7 @@ final class SocketCalls {
       code = WSAESOCKTNOSUPPORT;
     } else if (protocol != 0 && protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)) {
       code = WSAEPROTONOSUPPORT;
-    } else if (protocolInfo != null || group != 0 || (flags & ~WSA_FLAG_OVERLAPPED) != 0) {
+    } else if (protocolInfo != null || group != 0 || (flags & ~(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT)) != 0) {
       code = WSAEINVAL;
     }
     if (code != 0) {
@@ -92,6 +92,7 @@ final class SocketCalls {
           ? acceptNow(sock, remoteOut)
           : acceptBlocking(sock, remoteOut);
       if (s != WsaSocket.INVALID_SOCKET) {
+        ((NioSocket) s).inheritOptions(sock); // Windows: the listener's options
         ((NioSocket) s).readiness.inherit(sock.readiness); // rule 30: the listener's selection
       }
       sock.readiness.reenable(FD_ACCEPT); // recorded again if connections are left
@@ -108,6 +109,7 @@ final class SocketCalls {
       Wsa.setLastError(WSANOTINITIALISED);
       return WsaSocket.INVALID_SOCKET;
     }
+    fresh.inheritOptions(listener); // as Windows' accept: the listener's options carry over
     fresh.acceptInto(listener);
     ThreadState ts = ThreadState.current();
     AcceptQueue queue = listener.acceptQueue();
@@ -205,6 +207,10 @@ final class SocketCalls {
       // NIO2 has no linger option: only "off" can be honoured (rule 24)
       return value == -1 ? 0 : fail(WSAENOPROTOOPT);
     }
+    int extended = sock.ext.set(sock, level, option, value);
+    if (extended != ExtendedOptions.NOT_MINE) {
+      return result(extended); // rule 38 (and SO_REUSEADDR against SO_EXCLUSIVEADDRUSE)
+    }
     int index = SocketOptions.indexOf(level, option);
     if (index < 0) {
       return fail(index == -2 ? WSAEINVAL : WSAENOPROTOOPT);
@@ -226,6 +232,10 @@ final class SocketCalls {
     if (level == SOL_SOCKET && option == SO_LINGER) {
       valueOut[0] = -1;
       return 0;
+    }
+    int extended = sock.ext.get(sock, level, option, valueOut);
+    if (extended != ExtendedOptions.NOT_MINE) {
+      return result(extended); // rule 38
     }
     int index = SocketOptions.indexOf(level, option);
     if (index < 0) {

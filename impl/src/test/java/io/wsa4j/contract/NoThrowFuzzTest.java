@@ -510,6 +510,7 @@ class NoThrowFuzzTest {
     p.add(must("connectEx", "unbound", e -> e.wsa.connectEx(e.fresh, e.peer, null, new int[1], new WsaOverlapped()), STUB));
     p.add(must("connectEx", "connected", e -> e.wsa.connectEx(e.conn.s(), e.peer, WsaBuf.allocate(4), null, new WsaOverlapped()),
         union(STUB, codes(WSAEISCONN))));
+    NoThrowStartupProbes.addTo(p, BAD_SOCKETS); // rules 35–38, in depth
     return p;
   }
 

@@ -262,6 +262,24 @@ class ReadinessRulesTest extends WsaFixture {
     assertEquals(0, n[0]);
   }
 
+  @Test
+  @DisplayName("rule 29: WSAIoctl does FIONBIO and FIONREAD as ioctlsocket does")
+  void ioctlFionbioFionread() throws Exception {
+    Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
+    int[] returned = {SENTINEL};
+    assertEquals(0, wsa.ioctl(c.s(), FIONBIO, new int[] {1}, null, returned, null, null));
+    assertEquals(SOCKET_ERROR, wsa.recv(c.s(), new byte[1], 0, 1, 0), "non-blocking now");
+    assertEquals(WSAEWOULDBLOCK, Wsa.getLastError());
+    c.peerSend(new byte[7], Pacing.BULK);
+    awaitReadable(c.s());
+    Object[] out = new Object[1];
+    assertEquals(0, wsa.ioctl(c.s(), FIONREAD, null, out, returned, null, null));
+    assertEquals(7, out[0]);
+    assertEquals(4, returned[0]);
+    expect(WSAEFAULT, wsa.ioctl(c.s(), FIONBIO, "1", null, returned, null, null));
+    expect(WSAEFAULT, wsa.ioctl(c.s(), FIONREAD, null, null, returned, null, null));
+  }
+
   // -- rule 30 --
 
   @Test
