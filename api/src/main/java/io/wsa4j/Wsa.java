@@ -211,8 +211,19 @@ public interface Wsa extends AutoCloseable {
    * no linger option, so only -1 succeeds; 0 (abortive close) and positive values fail with
    * {@code WSAENOPROTOOPT}.
    *
+   * <p>The options NIO2 lacks are kept by wsa4j (rule 38): {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}
+   * (milliseconds, 0 for none; a blocking call that times out fails with {@code WSAETIMEDOUT} and
+   * loses no byte; overlapped calls never time out, as on Windows), {@code SO_EXCLUSIVEADDRUSE}
+   * (refused with {@code WSAEINVAL} together with {@code SO_REUSEADDR}, either order), {@code
+   * SO_BROADCAST} (kept; on a TCP socket it has no effect, as on Windows). The read-only options
+   * {@code SO_ERROR}, {@code SO_TYPE}, {@code SO_ACCEPTCONN} and {@code SO_CONNECT_TIME} fail with
+   * {@code WSAENOPROTOOPT}. {@code IPV6_V6ONLY} (level {@code IPPROTO_IPV6}, IPv6 sockets only,
+   * else {@code WSAEINVAL}): difference: the JDK opens every IPv6 socket dual-stack, so 0 is the
+   * only value; setting 1 fails with {@code WSAENOPROTOOPT} (Windows' default is 1).
+   *
    * @param s the socket
-   * @param level {@link Winsock#SOL_SOCKET} or {@link Winsock#IPPROTO_TCP}
+   * @param level {@link Winsock#SOL_SOCKET}, {@link Winsock#IPPROTO_TCP} or {@link
+   *     Winsock#IPPROTO_IPV6}
    * @param option the option, such as {@link Winsock#SO_RCVBUF} or {@link Winsock#TCP_NODELAY}
    * @param value the value C passes through {@code optval}: 0 or non-zero for a boolean, bytes for
    *     {@code SO_RCVBUF}/{@code SO_SNDBUF}, seconds or -1 for {@code SO_LINGER}
@@ -222,10 +233,15 @@ public interface Wsa extends AutoCloseable {
   int setsockopt(WsaSocket s, int level, int option, int value);
 
   /**
-   * {@code getsockopt} for the options of {@link #setsockopt}.
+   * {@code getsockopt} for the options of {@link #setsockopt}, and the read-only ones: {@code
+   * SO_ERROR} (the pending error, such as a failed non-blocking connect's, then 0: reading clears
+   * it; a reset connection leaves it 0, as on Windows), {@code SO_TYPE}, {@code SO_ACCEPTCONN} (1
+   * while listening), {@code SO_CONNECT_TIME} (whole seconds since the connection was made, -1
+   * while there is none).
    *
    * @param s the socket
-   * @param level {@link Winsock#SOL_SOCKET} or {@link Winsock#IPPROTO_TCP}
+   * @param level {@link Winsock#SOL_SOCKET}, {@link Winsock#IPPROTO_TCP} or {@link
+   *     Winsock#IPPROTO_IPV6}
    * @param option the option, as for {@link #setsockopt}
    * @param valueOut element 0 receives the value (booleans as 0/1, {@code SO_LINGER} as -1)
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null or empty {@code valueOut}),
@@ -529,10 +545,10 @@ public interface Wsa extends AutoCloseable {
    * it completes only when the first data arrived, with the bytes written to the first
    * {@code receiveDataLength} bytes of {@code outputBuffer} (or 0 bytes if the peer closed).
    * Completion is announced on the listener: its token's event, or a packet to the listener's port.
-   * The accepted socket keeps its own flags and options and inherits nothing from the listener
-   * (not its port).
-   *
-   * <p>Difference: no address block is written after the data: read the addresses with
+   * The accepted socket keeps its own flags and port association; {@code setsockopt(s, SOL_SOCKET,
+   * SO_UPDATE_ACCEPT_CONTEXT, listener)} then gives it the listener's options, as on Windows.
+   * This form writes no address block after the data (C passes address lengths it then ignores
+   * only with the eight-argument form): use that form and {@link #getAcceptExSockaddrs}, or
    * {@link #getsockname} and {@link #getpeername} on the accepted socket.
    *
    * @param listener {@code sListenSocket}: the listening socket
@@ -726,6 +742,18 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSASendTo}: sends one datagram made of all the buffers, overlapped or not.
    *
+   * <p>As on Windows (API.md rule 34): the gather of {@code buffers} is one datagram, sent whole
+   * or not at all; a send the kernel takes at once returns 0 with the count, its completion
+   * indicated as for a later one (rule 25); one that finds the socket buffer full is pending
+   * until there is room. More than 65,507 bytes (IPv4) or 65,527 (IPv6) fail with
+   * {@code WSAEMSGSIZE}; a broadcast address without {@code SO_BROADCAST} with
+   * {@code WSAEACCES}; no {@code to} on an unconnected socket with {@code WSAEDESTADDRREQ}. An
+   * unbound socket is bound to a free port first.
+   *
+   * <p>Differences: on a connected socket, a {@code to} other than the peer fails with
+   * {@code WSAEISCONN} (the JDK sends a connected channel's datagrams to its peer only); on a
+   * stream socket the call fails with {@code WSAEOPNOTSUPP} (use {@code send}).
+   *
    * @param s the socket
    * @param buffers the data, gathered into one datagram
    * @param bufferCount how many elements of {@code buffers} to use
@@ -742,6 +770,21 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSARecvFrom}: receives one datagram into the buffers and its source into
    * {@code fromOut[0]}, written when the receive completes.
+   *
+   * <p>As on Windows (API.md rule 34): posted receives take one datagram each, in arrival order;
+   * a datagram already waiting completes the call at once (rule 25). A datagram larger than the
+   * buffers fills them, the rest is lost, and the receive fails with {@code WSAEMSGSIZE}
+   * ({@code ERROR_MORE_DATA} through a completion port) with the count written in
+   * {@code internalHigh()}, in {@code numberOfBytesRecvd} and by {@code getOverlappedResult} (the
+   * exception to rule 11). After {@code connect}, only the peer's datagrams arrive, and an ICMP
+   * port-unreachable fails the receive it reaches with {@code WSAECONNRESET}
+   * ({@code ERROR_PORT_UNREACHABLE}, 1234, through a port); the next receive waits as before. An
+   * unbound socket fails with {@code WSAEINVAL}; {@code MSG_WAITALL} with {@code WSAEOPNOTSUPP}.
+   *
+   * <p>Differences: datagrams land in a library buffer of 64 KiB and are copied into
+   * {@code buffers} (the JDK would silently cut a datagram to the buffer it is given); an ICMP
+   * error reaches unconnected sockets on Windows but not on Linux; on a stream socket the call
+   * fails with {@code WSAEOPNOTSUPP} (use {@code recv}).
    *
    * @param s the socket
    * @param buffers the buffers, filled in order
@@ -771,11 +814,16 @@ public interface Wsa extends AutoCloseable {
    * @param ioControlCode the control code
    * @param inBuffer the input, as described above
    * @param outBuffer element 0 receives the output object, where there is one
-   * @param bytesReturned element 0 receives the size of the output in C; may be null
-   * @param overlapped ignored for these codes (they complete at once)
-   * @param completionRoutine ignored for these codes
-   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (unknown code or GUID),
-   *     {@code WSAEFAULT}, {@code WSAENOTSOCK}
+   * @param bytesReturned element 0 receives the size of the output in C (8 for a function
+   *     pointer, as on 64-bit Windows); required, as Windows requires it, even with a token
+   * @param overlapped a token, or null; these codes complete during the call, and with a token
+   *     the completion is still announced as for any overlapped call (its event signaled, its
+   *     routine queued, or a packet of 0 bytes posted to the socket's port), as Windows does
+   * @param completionRoutine the routine for that announcement, or null
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAEINVAL} (unknown code or GUID, a token still
+   *     pending, a routine on a socket bound to a port), {@code WSAEFAULT} (no count, a missing or
+   *     wrong-typed in- or out-buffer), {@code WSAENOTSOCK}; an unknown GUID writes nothing and
+   *     announces nothing
    */
   int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
       int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine);
@@ -783,21 +831,40 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code setsockopt} with a socket value: {@link Winsock#SO_UPDATE_ACCEPT_CONTEXT} (value: the
    * listener an {@code AcceptEx} accepted {@code s} from) and
-   * {@link Winsock#SO_UPDATE_CONNECT_CONTEXT} (value: null) after {@code ConnectEx}.
+   * {@link Winsock#SO_UPDATE_CONNECT_CONTEXT} (value: null) after {@code ConnectEx}. Updating the
+   * accept context gives {@code s} the listener's options ({@code SO_KEEPALIVE}, {@code
+   * SO_RCVBUF}, {@code SO_SNDBUF}, {@code TCP_NODELAY}, the timeouts…), as Windows' accepted
+   * sockets take them. (The {@code int} form of {@code setsockopt} also takes
+   * {@code SO_UPDATE_CONNECT_CONTEXT}, as C passes {@code NULL, 0}.)
+   *
+   * <p>Difference: Windows refuses {@code getsockname}, {@code getpeername} and {@code shutdown}
+   * on an AcceptEx socket until its accept context is updated; wsa4j's accepted sockets are
+   * complete at once, so a port that forgets the call still works.
    *
    * @param s the socket
    * @param level {@code SOL_SOCKET}
    * @param option one of the two options
    * @param value the listener, or null
-   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTCONN} (no completed AcceptEx/ConnectEx),
-   *     {@code WSAENOPROTOOPT}, {@code WSAEINVAL}, {@code WSAENOTSOCK}
+   * @return 0, or {@code SOCKET_ERROR}: {@code WSAENOTCONN} (no completed AcceptEx/ConnectEx: an
+   *     AcceptEx still waiting for its first data has not completed), {@code WSAEFAULT} (a null
+   *     listener, or an option whose value is an {@code int}), {@code WSAEINVAL} (a level other
+   *     than {@code SOL_SOCKET}, a listener that is not listening), {@code WSAENOTSOCK}
    */
   int setsockopt(WsaSocket s, int level, int option, WsaSocket value);
 
   /**
    * {@code AcceptEx} with its address block: as the six-argument {@code acceptEx}, and after the
    * received data the local and the remote address are written into {@code outputBuffer}, read
-   * back with {@link #getAcceptExSockaddrs}.
+   * back with {@link #getAcceptExSockaddrs}. The layout is wsa4j's own (Windows keeps its own
+   * private too): the local slot starts {@code receiveDataLength} bytes into the buffer, the
+   * remote slot right after it. {@code outputBuffer} must hold {@code receiveDataLength +
+   * localAddressLength + remoteAddressLength} bytes.
+   *
+   * <p>The lengths are checked as Windows checks them (Wine's {@code test_AcceptEx}): a remote
+   * length of 0 fails at once with {@code WSAEFAULT}; a non-zero length under the address size +
+   * 16 (32 for IPv4, 44 for IPv6) is accepted, and the operation then fails when a connection
+   * arrives, with {@code ERROR_INSUFFICIENT_BUFFER}, leaving that connection for the next accept; a
+   * local length of 0 asks for no local address, and only the remote one is written.
    *
    * @param listener the listening socket
    * @param acceptSocket a fresh or reusable socket that becomes the connection
@@ -808,7 +875,8 @@ public interface Wsa extends AutoCloseable {
    * @param bytesReceived written on immediate success; may be null
    * @param overlapped the token; required
    * @return true on immediate success; false with {@code ERROR_IO_PENDING} when started, or the
-   *     failure's code
+   *     failure's code: as the six-argument form, and {@code WSAEFAULT} for a remote length of 0,
+   *     a negative length, or a buffer too small for data and addresses
    */
   boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
       int receiveDataLength, int localAddressLength, int remoteAddressLength,
@@ -816,8 +884,10 @@ public interface Wsa extends AutoCloseable {
 
   /**
    * {@code GetAcceptExSockaddrs}: reads the addresses an eight-argument {@code acceptEx} wrote.
-   * Like the C function it reports no error; on a buffer it cannot read, the out-parameters are
-   * set to null.
+   * Like the C function it reports no error: an address the block does not hold (a slot of length
+   * 0, a buffer it cannot read, bad lengths) leaves its out-parameter as it was, as Windows leaves
+   * the local address alone when its length was 0. It touches no socket, so it works after
+   * cleanup too.
    *
    * @param outputBuffer the buffer {@code acceptEx} filled
    * @param receiveDataLength as passed to {@code acceptEx}
@@ -834,12 +904,30 @@ public interface Wsa extends AutoCloseable {
    * {@link Winsock#TF_REUSE_SOCKET} the handle becomes unconnected and reusable by
    * {@code acceptEx} or {@code connectEx}, without it the handle can only be closed.
    *
+   * <p>The FIN goes after every send already posted; the operation completes (0 bytes) once it is
+   * out, through the token like any overlapped operation: its event, or a packet to the socket's
+   * port. With {@code TF_REUSE_SOCKET} the connection's receives still pending complete with
+   * {@code WSA_OPERATION_ABORTED}, and the handle is fresh before the completion is announced:
+   * {@code acceptEx} takes it as an accept socket, {@code connectEx} as it is (no new bind is
+   * needed; NIO2 binds it to an ephemeral port). Without the flag the socket stays connected with
+   * its sending side shut down, as Windows leaves it (Wine's {@code test_DisconnectEx}): sends
+   * fail with {@code WSAESHUTDOWN}, {@code connect} with {@code WSAEISCONN}, and the peer's data
+   * can still be received. {@code closesocket}, {@code cancelIoEx} or {@code cleanup} during it
+   * end it with {@code WSA_OPERATION_ABORTED}, announced once (cleanup announces nothing). Without
+   * a token, or on a socket made without {@code WSA_FLAG_OVERLAPPED}, it blocks until done and
+   * posts no packet.
+   *
+   * <p>Difference: a DisconnectEx completes when the FIN is sent; it does not wait out TCP's
+   * TIME_WAIT as Windows may. The recycled handle is a fresh NIO2 channel behind the same handle.
+   *
    * @param s a connected socket
    * @param overlapped the token, or null to block
    * @param flags 0 or {@code TF_REUSE_SOCKET}
    * @param reserved must be 0
    * @return true when done; false with {@code ERROR_IO_PENDING} when started, or the failure's
-   *     code ({@code WSAEINVAL}, {@code WSAENOTCONN}, {@code WSAENOTSOCK})
+   *     code ({@code WSAEINVAL}: flags other than {@code TF_REUSE_SOCKET}, {@code reserved} not 0,
+   *     a token still pending, a DisconnectEx already in progress; {@code WSAENOTCONN}: not
+   *     connected; {@code WSAENOTSOCK}; {@code WSAEINTR} for an interrupted blocking call)
    */
   boolean disconnectEx(WsaSocket s, WsaOverlapped overlapped, int flags, int reserved);
 }

@@ -1,5 +1,6 @@
 package io.wsa4j.examples;
 
+import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 
@@ -10,13 +11,17 @@ import io.wsa4j.WsaSocket;
  */
 final class IoContext extends WsaOverlapped {
   /** What the operation was. */
-  enum Kind { ACCEPT, ZERO_BYTE_RECV, RECV, SEND }
+  enum Kind { ACCEPT, ZERO_BYTE_RECV, RECV, SEND, DISCONNECT }
 
   Kind kind;
   /** The connection the operation belongs to (null for an accept). */
   IocpConnection connection;
   /** For an accept: the socket the connection goes into. */
   WsaSocket acceptSocket;
+  /** For an accept: the buffer AcceptEx writes the local and remote address into. */
+  WsaBuf addresses;
+  /** For an accept into a recycled socket: it is bound to the port already. */
+  SocketPool.Recycled recycled;
 
   IoContext(Kind kind, IocpConnection connection) {
     this.kind = kind;

@@ -27,6 +27,13 @@ final class IocpConnection {
   /** The receive buffer; with zero-byte receives, borrowed from the pool only while data flows. */
   WsaBuf buffer;
   volatile long lastActive = System.nanoTime();
+  /**
+   * Whether the client has sent anything yet; the reaper closes connections that connected but
+   * never sent (their {@code SO_CONNECT_TIME} says for how long).
+   */
+  volatile boolean received;
+  /** The client's address, from {@code GetAcceptExSockaddrs}. */
+  java.net.SocketAddress peer;
 
   IocpConnection(WsaSocket socket) {
     this.socket = socket;

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The classic completion-port echo server: {@code workers} threads in a
@@ -36,6 +37,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the default) an idle connection holds none — it waits on a receive of 0 bytes and borrows a
  * buffer from {@link BufferPool} only while data flows. Each connection has one operation
  * outstanding at a time, so a client that does not read its echo stops being read from.
+ *
+ * <p>It starts as Windows servers start: {@code AcceptEx}, {@code GetAcceptExSockaddrs} and
+ * {@code DisconnectEx} are loaded through {@code WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER)}
+ * ({@link ExtensionFunctions}); each accepted socket gets {@code SO_UPDATE_ACCEPT_CONTEXT}, and its
+ * peer is read from the AcceptEx address block. A finished connection's socket is recycled with
+ * {@code DisconnectEx(TF_REUSE_SOCKET)} into a bounded pool ({@link SocketPool}) that the next
+ * AcceptEx draws from, so a busy server stops making sockets; and connections that connected but
+ * never sent are closed once their {@code SO_CONNECT_TIME} passes {@code silentTimeoutSeconds}.
  */
 public final class IocpEchoServer implements EchoServer {
   private static final System.Logger LOG = System.getLogger(IocpEchoServer.class.getName());
@@ -63,6 +72,8 @@ public final class IocpEchoServer implements EchoServer {
     int bufferSize = 16 * 1024;
     int maxConnections = 10_000;
     long idleTimeoutMillis;
+    int silentTimeoutSeconds = 30;
+    int socketPool = 64;
     boolean zeroByteReceives = true;
 
     public Options bind(InetAddress a) { this.bind = a; return this; }
@@ -73,7 +84,17 @@ public final class IocpEchoServer implements EchoServer {
     /** Closes connections idle this long; 0 never does. */
     public Options idleTimeoutMillis(long ms) { this.idleTimeoutMillis = ms; return this; }
     public Options zeroByteReceives(boolean on) { this.zeroByteReceives = on; return this; }
+    /**
+     * Closes connections that connected but sent nothing for this many seconds, read from
+     * {@code SO_CONNECT_TIME} as Windows servers read it; 0 never does.
+     */
+    public Options silentTimeoutSeconds(int s) { this.silentTimeoutSeconds = s; return this; }
+    /** Sockets of closed connections kept for reuse by {@code AcceptEx}; 0 closes them all. */
+    public Options socketPool(int n) { this.socketPool = n; return this; }
   }
+
+  /** Room for one address in AcceptEx's block: sockaddr_in6 + 16, enough for IPv4 too. */
+  private static final int ADDRESS_SLOT = 28 + 16;
 
   private final Wsa wsa;
   private final boolean ownsWsa;
@@ -82,6 +103,10 @@ public final class IocpEchoServer implements EchoServer {
   private final InetSocketAddress localAddress;
   private final WsaCompletionPort port;
   private final BufferPool buffers;
+  private final ExtensionFunctions extensions;
+  private final SocketPool sockets;
+  private final AtomicLong silentClosed = new AtomicLong();
+  private final AtomicLong recycledAccepts = new AtomicLong();
   private final Set<IocpConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger acceptsPosted = new AtomicInteger();
   private final List<Thread> workers = new ArrayList<>();
@@ -90,8 +115,10 @@ public final class IocpEchoServer implements EchoServer {
   private volatile boolean stopping;
 
   private IocpEchoServer(Wsa wsa, boolean ownsWsa, Options options, WsaSocket listener,
-      InetSocketAddress localAddress, WsaCompletionPort port) {
+      InetSocketAddress localAddress, WsaCompletionPort port, ExtensionFunctions extensions) {
     this.wsa = wsa;
+    this.extensions = extensions;
+    this.sockets = new SocketPool(wsa, extensions.disconnectEx(), options.socketPool);
     this.ownsWsa = ownsWsa;
     this.options = options;
     this.listener = listener;
@@ -154,12 +181,14 @@ public final class IocpEchoServer implements EchoServer {
     }
     SocketAddress[] local = new SocketAddress[1];
     wsa.getsockname(listener, local);
+    // AcceptEx, GetAcceptExSockaddrs and DisconnectEx, loaded as C servers load them
+    ExtensionFunctions extensions = ExtensionFunctions.load(wsa, listener);
 
     // -- start: workers first, then the accepts they will complete --
     IocpEchoServer server = new IocpEchoServer(wsa, ownsWsa, options, listener,
-        (InetSocketAddress) local[0], port);
+        (InetSocketAddress) local[0], port, extensions);
     server.workers.forEach(Thread::start);
-    if (options.idleTimeoutMillis > 0) {
+    if (options.idleTimeoutMillis > 0 || options.silentTimeoutSeconds > 0) {
       server.reaper.start();
     }
     for (int i = 0; i < ACCEPTS_POSTED; i++) {
@@ -238,6 +267,8 @@ public final class IocpEchoServer implements EchoServer {
     try {
       if (io.kind == IoContext.Kind.ACCEPT) {
         acceptCompleted(io, error);
+      } else if (io.kind == IoContext.Kind.DISCONNECT) {
+        sockets.disconnected(io.connection, error); // into the pool for the next AcceptEx
       } else {
         completedInline(io.connection, error, bytes);
       }
@@ -288,12 +319,14 @@ public final class IocpEchoServer implements EchoServer {
           retire(c);
           return false;
         }
+        c.received = true;
         return postRecv(c); // data is there: now lend a buffer
       case RECV:
         if (error != 0 || bytes == 0) {
           retire(c); // reset, aborted, or the peer closed
           return false;
         }
+        c.received = true;
         return postSend(c, bytes);
       case SEND:
         if (error != 0) {
@@ -312,19 +345,26 @@ public final class IocpEchoServer implements EchoServer {
     if (stopping) {
       return;
     }
-    WsaSocket socket = wsa.socket(localAddress.getAddress() instanceof Inet6Address
-        ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+    SocketPool.Recycled recycled = sockets.take(); // a closed connection's socket, if one waits
+    WsaSocket socket = recycled != null ? recycled.socket()
+        : wsa.socket(localAddress.getAddress() instanceof Inet6Address ? AF_INET6 : AF_INET,
+            SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
     if (socket == WsaSocket.INVALID_SOCKET) {
       LOG.log(WARNING, "no socket for AcceptEx: " + Errors.describe(Wsa.getLastError()));
       return;
     }
     IoContext io = new IoContext(IoContext.Kind.ACCEPT, null);
     io.acceptSocket = socket;
-    if (!wsa.acceptEx(listener, socket, null, 0, null, io)
-        && Wsa.getLastError() != ERROR_IO_PENDING) {
+    io.recycled = recycled;
+    io.addresses = WsaBuf.allocate(2 * ADDRESS_SLOT);
+    if (!extensions.acceptEx().acceptEx(listener, socket, io.addresses, 0, ADDRESS_SLOT,
+        ADDRESS_SLOT, null, io) && Wsa.getLastError() != ERROR_IO_PENDING) {
       LOG.log(stopping ? DEBUG : WARNING, "AcceptEx failed: "
           + Errors.describe(Wsa.getLastError()));
       wsa.closesocket(socket);
+      if (recycled != null) {
+        postAccept(); // with a new socket this time
+      }
       return;
     }
     acceptsPosted.incrementAndGet();
@@ -349,14 +389,29 @@ public final class IocpEchoServer implements EchoServer {
       LOG.log(DEBUG, "refused a connection beyond --max-connections " + options.maxConnections);
       return;
     }
+    // as on Windows: the accepted socket takes the listener's options, and the block the
+    // addresses of both ends
+    if (wsa.setsockopt(socket, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener) != 0) {
+      LOG.log(DEBUG, "SO_UPDATE_ACCEPT_CONTEXT: " + Errors.describe(Wsa.getLastError()));
+    }
+    SocketAddress[] remote = new SocketAddress[1];
+    extensions.getAcceptExSockaddrs().getAcceptExSockaddrs(io.addresses, 0, ADDRESS_SLOT,
+        ADDRESS_SLOT, null, remote);
     wsa.setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, 1);
-    if (wsa.createIoCompletionPort(socket, port, CONNECTION_KEY, 0) == null) {
+    IocpConnection c = new IocpConnection(socket);
+    c.peer = remote[0];
+    if (io.recycled != null) {
+      recycledAccepts.incrementAndGet();
+      c.skipOnSuccess = io.recycled.skipOnSuccess(); // bound to the port since its first accept
+    } else if (wsa.createIoCompletionPort(socket, port, CONNECTION_KEY, 0) == null) {
       LOG.log(WARNING, "cannot associate a connection: " + Errors.describe(Wsa.getLastError()));
       wsa.closesocket(socket);
       return;
+    } else {
+      c.skipOnSuccess = skipCompletionPortOnSuccess(socket);
     }
-    IocpConnection c = new IocpConnection(socket);
-    c.skipOnSuccess = skipCompletionPortOnSuccess(socket);
+    LOG.log(DEBUG, () -> "connection from " + c.peer
+        + (io.recycled != null ? " on a recycled socket" : ""));
     connections.add(c);
     if (stopping) {
       retire(c);
@@ -443,9 +498,15 @@ public final class IocpEchoServer implements EchoServer {
     }
   }
 
-  /** The connection's last packet was handled (on a worker, its buffer's owner): free it all. */
+  /**
+   * The connection's last packet was handled (on a worker, its buffer's owner, with nothing left
+   * outstanding): free it all. Its socket goes back to the pool through {@code DisconnectEx}, or
+   * is closed.
+   */
   private void retire(IocpConnection c) {
-    closeConnection(c);
+    if (connections.remove(c) && (stopping || !sockets.recycle(c))) {
+      wsa.closesocket(c.socket);
+    }
     WsaBuf b = c.buffer;
     if (b != null) {
       c.buffer = null;
@@ -457,7 +518,11 @@ public final class IocpEchoServer implements EchoServer {
 
   private void reapIdle() {
     long idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleTimeoutMillis);
-    long period = Math.max(10, options.idleTimeoutMillis / 4);
+    long period = options.idleTimeoutMillis > 0 ? Math.max(10, options.idleTimeoutMillis / 4) : 1000;
+    if (options.silentTimeoutSeconds > 0) {
+      period = Math.min(period, 1000); // SO_CONNECT_TIME counts whole seconds
+    }
+    int[] connectedFor = new int[1];
     while (!stopping) {
       try {
         Thread.sleep(period);
@@ -466,13 +531,35 @@ public final class IocpEchoServer implements EchoServer {
       }
       long now = System.nanoTime();
       for (IocpConnection c : connections) {
-        if (now - c.lastActive > idleNanos) {
+        if (options.idleTimeoutMillis > 0 && now - c.lastActive > idleNanos) {
           LOG.log(DEBUG, "closing a connection idle for over "
               + options.idleTimeoutMillis + " ms");
           closeConnection(c); // its pending receive aborts; the worker ignores the packet
+        } else if (options.silentTimeoutSeconds > 0 && !c.received
+            && wsa.getsockopt(c.socket, SOL_SOCKET, SO_CONNECT_TIME, connectedFor) == 0
+            && connectedFor[0] >= options.silentTimeoutSeconds) {
+          LOG.log(DEBUG, "closing " + c.peer + ": connected " + connectedFor[0]
+              + " s and never sent");
+          silentClosed.incrementAndGet();
+          closeConnection(c);
         }
       }
     }
+  }
+
+  /** Sockets of closed connections waiting in the pool for an AcceptEx. */
+  public int pooledSockets() {
+    return sockets.idleCount();
+  }
+
+  /** Connections accepted into a recycled socket so far. */
+  public long recycledAccepts() {
+    return recycledAccepts.get();
+  }
+
+  /** Connections closed because they connected and never sent. */
+  public long silentConnectionsClosed() {
+    return silentClosed.get();
   }
 
   // -- shutdown --
@@ -494,6 +581,7 @@ public final class IocpEchoServer implements EchoServer {
     }
     passOnShutdown(); // each worker takes it, posts it again and ends
     join(workers);
+    sockets.closeAll();
     reaper.interrupt();
     join(List.of(reaper));
     wsa.closeHandle(port);

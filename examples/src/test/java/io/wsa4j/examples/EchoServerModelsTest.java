@@ -15,6 +15,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,22 +127,49 @@ class EchoServerModelsTest {
 
   /**
    * Writes without reading until the connection stalls for 2 s. The server stops reading once its
-   * echo cannot be sent, so the stall comes after the socket buffers on both sides fill: a few MB,
-   * far below the bound that would show the server buffering without limit.
+   * echo cannot be sent, so the stall comes after the socket buffers on both sides fill, plus what
+   * one connection of the server holds: {@link #stallBound} bytes at most. More shows the server
+   * buffering without limit.
    */
   static long writeUntilStalled(Selector selector, SocketChannel hog) throws IOException {
     ByteBuffer junk = ByteBuffer.allocate(64 * 1024);
     long written = 0;
-    long bound = 256L * 1024 * 1024;
+    long bound = stallBound(hog);
     while (selector.select(2_000) > 0) {
       selector.selectedKeys().clear();
       junk.clear();
       written += hog.write(junk);
       if (written > bound) {
-        fail("the server kept reading from a peer that never reads: " + written + " bytes");
+        fail("the server kept reading from a peer that never reads: " + written + " bytes, "
+            + "more than the " + bound + " the socket buffers and one connection can hold");
       }
     }
     return written;
+  }
+
+  /** Bytes one connection of any echo model may hold beyond the socket buffers. */
+  static final long SERVER_HOLDS = 1L << 20;
+
+  /**
+   * What can be written before the stall: the hog's own buffers, the server socket's receive and
+   * send buffers at their largest (on Linux the maxima of {@code tcp_rmem}/{@code tcp_wmem},
+   * elsewhere 8 MiB each), and {@link #SERVER_HOLDS}.
+   */
+  static long stallBound(SocketChannel hog) throws IOException {
+    long own = hog.getOption(StandardSocketOptions.SO_SNDBUF)
+        + hog.getOption(StandardSocketOptions.SO_RCVBUF);
+    return 2 * own + maxBuffer("tcp_rmem") + maxBuffer("tcp_wmem") + SERVER_HOLDS;
+  }
+
+  private static long maxBuffer(String sysctl) {
+    try {
+      // readAllLines, not readString: /proc files report size 0 and readString reads 1 byte
+      String[] v = Files.readAllLines(Path.of("/proc/sys/net/ipv4", sysctl)).get(0).trim()
+          .split("\\s+");
+      return Long.parseLong(v[v.length - 1]);
+    } catch (IOException | RuntimeException e) {
+      return 8L << 20;
+    }
   }
 
   /** The port refuses connections and the server's threads are gone. */

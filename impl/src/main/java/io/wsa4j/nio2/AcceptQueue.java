@@ -1,5 +1,6 @@
 package io.wsa4j.nio2;
 
+import static io.wsa4j.Winsock.ERROR_INSUFFICIENT_BUFFER;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
 import io.wsa4j.WsaOverlapped;
@@ -152,17 +153,25 @@ final class AcceptQueue extends OpQueue {
   private void handOver(IoOp op, AsynchronousSocketChannel ch) {
     NioSocket into = op.acceptSocket;
     into.acceptDone();
+    if (op.addressBuffer != null && !addressesFit(op)) {
+      // Wine's test_AcceptEx: a short address length fails the AcceptEx once a connection
+      // arrives, with ERROR_INSUFFICIENT_BUFFER, and the connection is left for the next accept
+      keepForNext(ch);
+      synchronized (this) {
+        Completions.announce(op, ERROR_INSUFFICIENT_BUFFER, true);
+      }
+      return;
+    }
     if (!into.attachAccepted(ch)) {
       // the socket was closed under the accept: the op is aborted, the connection kept for the next
+      keepForNext(ch);
       synchronized (this) {
-        if (ready == null && !closed) {
-          ready = ch;
-        } else {
-          closeQuietly(ch);
-        }
         Completions.announce(op, WSA_OPERATION_ABORTED, true);
       }
       return;
+    }
+    if (op.addressBuffer != null) {
+      writeAddresses(op, ch);
     }
     if (op.remaining > 0) {
       RecvQueue firstData = into.recvQueue();
@@ -174,6 +183,71 @@ final class AcceptQueue extends OpQueue {
         Completions.announce(op, 0, true);
       }
     }
+  }
+
+  /**
+   * Queues an {@code AcceptEx}; with {@code block} non-null its address block goes into that
+   * buffer, {@code offset} bytes in, once a connection is accepted.
+   */
+  synchronized int enqueueAcceptEx(io.wsa4j.WsaBuf[] first, io.wsa4j.WsaOverlapped token,
+      NioSocket into, io.wsa4j.WsaBuf block, int offset, int localLength, int remoteLength) {
+    int code = enqueue(first, first.length, token, null, null, 0, into);
+    if (code != 0 || block == null) {
+      return code;
+    }
+    for (IoOp op = head; op != null; op = op.next) {
+      if (op.acceptSocket == into) { // at most one accept into a socket is queued
+        op.addressBuffer = block;
+        op.addressOffset = offset;
+        op.localAddressLength = localLength;
+        op.remoteAddressLength = remoteLength;
+      }
+    }
+    return 0;
+  }
+
+  /** Keeps an accepted connection whose op could not take it for the next accept. */
+  private void keepForNext(AsynchronousSocketChannel ch) {
+    synchronized (this) {
+      if (ready == null && !closed) {
+        ready = ch;
+        return;
+      }
+    }
+    closeQuietly(ch);
+  }
+
+  /**
+   * Whether the address lengths of an 8-argument AcceptEx can hold the addresses. A local length
+   * of 0 asks for no local address: Windows completes such an AcceptEx and writes only the remote
+   * one (Wine's {@code test_AcceptEx}); any other length must be the address size + 16.
+   */
+  private boolean addressesFit(IoOp op) {
+    int needed = AcceptExAddresses.required(socket.family);
+    return (op.localAddressLength == 0 || op.localAddressLength >= needed)
+        && op.remoteAddressLength >= needed;
+  }
+
+  /** Writes the local and remote address after the first data (the lengths were checked). */
+  private void writeAddresses(IoOp op, AsynchronousSocketChannel ch) {
+    try {
+      java.nio.ByteBuffer buf = op.addressBuffer.buf();
+      int at = buf.position() + op.addressOffset;
+      if (op.localAddressLength > 0) {
+        AcceptExAddresses.write(buf, at, op.localAddressLength,
+            (java.net.InetSocketAddress) ch.getLocalAddress());
+      }
+      AcceptExAddresses.write(buf, at + op.localAddressLength, op.remoteAddressLength,
+          (java.net.InetSocketAddress) ch.getRemoteAddress());
+    } catch (IOException e) {
+      // the connection is already gone: its first receive reports how; no address to give
+      LOG.log(System.Logger.Level.DEBUG, "reading the addresses of an accepted connection", e);
+    }
+  }
+
+  /** Whether an AcceptEx into {@code into} still waits for its first data. */
+  boolean awaitsFirstData(NioSocket into) {
+    return awaitingFirstData.contains(into);
   }
 
   /** An AcceptEx's first receive completed (any way): it no longer needs finding. */

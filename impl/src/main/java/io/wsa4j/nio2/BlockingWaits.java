@@ -3,6 +3,7 @@ package io.wsa4j.nio2;
 import static io.wsa4j.Winsock.*;
 
 import io.wsa4j.WsaOverlapped;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,18 +23,50 @@ final class BlockingWaits {
    * @return 0, or the op's Winsock code, or {@code WSAEINTR}
    */
   static int awaitBlocking(OpQueue queue, WsaOverlapped token, NioSocket acceptInto) {
+    return awaitBlocking(queue, token, acceptInto, 0);
+  }
+
+  /**
+   * As {@link #awaitBlocking(OpQueue, WsaOverlapped, NioSocket)}, and the end of {@code
+   * timeoutMillis} ({@code SO_RCVTIMEO}/{@code SO_SNDTIMEO}; 0 waits forever) takes the op back
+   * the same way, with {@code WSAETIMEDOUT}. The time is kept here, never by NIO2: a timed-out
+   * NIO2 read leaves its channel unable to read again (API.md §4).
+   *
+   * @return 0, or the op's Winsock code, or {@code WSAEINTR} / {@code WSAETIMEDOUT}
+   */
+  static int awaitBlocking(OpQueue queue, WsaOverlapped token, NioSocket acceptInto,
+      long timeoutMillis) {
+    long deadline = timeoutMillis > 0
+        ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0;
     while (!token.isCompleted()) {
-      if (Thread.currentThread().isInterrupted()) {
+      boolean timedOut = deadline != 0 && deadline - System.nanoTime() <= 0;
+      if (timedOut || Thread.currentThread().isInterrupted()) {
         boolean cancelled = acceptInto == null
             ? queue.cancelBlocking(token)
             : queue.cancelAcceptsInto(acceptInto) > 0;
         if (cancelled) {
-          return WSAEINTR;
+          return timedOut ? WSAETIMEDOUT : WSAEINTR;
         }
       }
-      LockSupport.park(queue);
+      if (deadline == 0) {
+        LockSupport.park(queue);
+      } else {
+        LockSupport.parkNanos(queue, Math.max(1, deadline - System.nanoTime()));
+      }
     }
     return (int) token.internal();
+  }
+
+  /**
+   * Parks until the blocking DisconnectEx on {@code token} completes; an interrupt takes it back
+   * ({@code WSAEINTR}; the FIN may still go out, the handle is then not recycled).
+   */
+  static int awaitDisconnect(NioSocket sock, WsaOverlapped token) {
+    DisconnectQueue q = sock.disconnectQueue();
+    if (q == null) { // it completed before we looked
+      return token.isCompleted() ? (int) token.internal() : WSA_OPERATION_ABORTED;
+    }
+    return awaitBlocking(q, token, null, 0);
   }
 
   /**

@@ -32,6 +32,14 @@ final class IoOp {
   NioSocket issuedOn;
   /** AcceptEx (and blocking accept): the socket the connection goes into. */
   NioSocket acceptSocket;
+  /**
+   * The 8-argument AcceptEx: the buffer its address block goes into (see {@link
+   * AcceptExAddresses}), or null. The block starts {@link #addressOffset} bytes into it.
+   */
+  WsaBuf addressBuffer;
+  int addressOffset;
+  int localAddressLength;
+  int remoteAddressLength;
   /** The {@link io.wsa4j.WsaStats.OpKind} ordinal it was started as. */
   int kind;
   /** {@code cancelIoEx} reached this op while NIO2 held it: abort once NIO2 lets go. */
@@ -73,6 +81,10 @@ final class IoOp {
   boolean abandoned;
   /** Link in the queue FIFO, the free list, or a thread's APC queue. */
   IoOp next;
+  /** {@code WSARecvFrom}: where the datagram's source is written when it completes, or null. */
+  java.net.SocketAddress[] fromOut;
+  /** {@code WSASendTo}: the datagram's destination (null: the connected peer). */
+  java.net.InetSocketAddress to;
 
   IoOp(OpQueue owner) {
     this.owner = owner;
@@ -111,7 +123,10 @@ final class IoOp {
     abandoned = false;
     cancelRequested = false;
     acceptSocket = null;
+    addressBuffer = null;
     next = null;
+    fromOut = null;
+    to = null;
   }
 
   /** Skips views that are full (receive) or drained (send). */
@@ -173,6 +188,9 @@ final class IoOp {
     issuer = null;
     blockingThread = null;
     acceptSocket = null;
+    addressBuffer = null;
+    fromOut = null;
+    to = null;
     owner.recycle(this);
   }
 

@@ -72,7 +72,7 @@ final class Nio2Wsa implements Wsa {
   private final PortCalls ports = new PortCalls(this);
   private final ExtensionCalls extensions = new ExtensionCalls(this, args);
   private final ReadinessCalls readiness = new ReadinessCalls(this, args);
-  private final DatagramCalls datagrams = new DatagramCalls(args);
+  private final DatagramCalls datagrams = new DatagramCalls(this, args);
 
   Nio2Wsa(WsaConfig config, String providerName) {
     this.config = config;
@@ -112,7 +112,20 @@ final class Nio2Wsa implements Wsa {
 
   /** Makes and registers a socket; null if the context is cleaned up. */
   NioSocket newSocket(int family, boolean overlapped) {
-    NioSocket s = new NioSocket(this, handles.getAndAdd(4), family, overlapped);
+    return register(new NioSocket(this, handles.getAndAdd(4), family, overlapped));
+  }
+
+  /** Makes and registers a datagram socket; null with {@code code[0]} set if it cannot. */
+  NioSocket newDatagramSocket(int family, boolean overlapped, int[] code) {
+    NioSocket s = datagrams.open(handles.getAndAdd(4), family, overlapped, code);
+    if (s != null && register(s) == null) {
+      code[0] = WSANOTINITIALISED;
+      return null;
+    }
+    return s;
+  }
+
+  private NioSocket register(NioSocket s) {
     sockets.add(s);
     if (cleanedUp) {
       s.close(false); // cleanup ran between the caller's check and the add
@@ -124,12 +137,23 @@ final class Nio2Wsa implements Wsa {
   /** A socket closed: its counters join the totals as it leaves the live set, atomically. */
   void forget(NioSocket s, OpQueue[] queues) {
     synchronized (stats) {
-      for (OpQueue q : queues) {
-        if (q != null && q.countsOwnKind()) {
-          stats.fold(q);
-        }
-      }
+      fold(queues);
       sockets.remove(s);
+    }
+  }
+
+  /** A live socket dropped these queues (DisconnectEx reuse): their counters join the totals. */
+  void retire(OpQueue... queues) {
+    synchronized (stats) {
+      fold(queues);
+    }
+  }
+
+  private void fold(OpQueue[] queues) {
+    for (OpQueue q : queues) {
+      if (q != null && q.countsOwnKind()) {
+        stats.fold(q);
+      }
     }
   }
 
@@ -165,6 +189,7 @@ final class Nio2Wsa implements Wsa {
     for (NioSocket s : sockets) {
       s.close(false);
     }
+    datagrams.stop();
     eventCalls.closeAll();
     ports.closeAll();
     if (mbean != null) {
@@ -398,6 +423,9 @@ final class Nio2Wsa implements Wsa {
   @Override
   public int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
       int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
+    if (ioControlCode == FIONBIO || ioControlCode == FIONREAD) {
+      return readiness.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned);
+    }
     return extensions.ioctl(s, ioControlCode, inBuffer, outBuffer, bytesReturned, overlapped,
         completionRoutine);
   }

@@ -29,10 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   OPEN --bind--> BOUND --listen--> LISTENING
  *   OPEN | BOUND --connect--> CONNECTING --ok--> CONNECTED
  *                             CONNECTING --failed--> OPEN | BOUND (channel dropped)
+ *   CONNECTED --DisconnectEx(TF_REUSE_SOCKET) done--> OPEN (channel dropped, reused)
  *   any --closesocket/cleanup--> CLOSED
  * </pre>
+ * A reused socket is unbound; {@code ConnectEx} accepts it as it is (NIO2 binds it to an
+ * ephemeral port when it connects), {@code AcceptEx} as any fresh socket.
  */
-final class NioSocket extends WsaSocket {
+class NioSocket extends WsaSocket {
   private static final System.Logger LOG = System.getLogger("io.wsa4j");
 
   static final int ST_OPEN = 0;
@@ -49,6 +52,8 @@ final class NioSocket extends WsaSocket {
   /** Threads in {@code getOverlappedResult(wait)} for an operation of this socket. */
   final WaitList resultWaiters = new WaitList();
   private final SocketOptions options = new SocketOptions();
+  /** The options of rule 38 and the state behind them (timeouts, connect time, SO_ERROR). */
+  final ExtendedOptions ext = new ExtendedOptions();
   /** What select, WSAPoll and WSAEventSelect see of this socket (rules 28–33). */
   final Readiness readiness = new Readiness(this::watchLevels);
   /** The bytes non-blocking sends took (set with the queues, when connected). */
@@ -66,6 +71,10 @@ final class NioSocket extends WsaSocket {
   private ConnectQueue connecting;
   /** The listener an AcceptEx into this socket is pending on (a hint; the queue is the truth). */
   private volatile NioSocket acceptPendingOn;
+  /** The DisconnectEx in progress, if any. */
+  private DisconnectQueue disconnecting;
+  /** Recycled by {@code DisconnectEx(TF_REUSE_SOCKET)}: ConnectEx takes it unbound. */
+  private boolean reused;
   private volatile RecvQueue recv;
   private volatile SendQueue send;
   /**
@@ -140,6 +149,7 @@ final class NioSocket extends WsaSocket {
     send = new SendQueue(this, channel, max);
     plain = new PlainSender(this, send);
     state = ST_CONNECTED;
+    ext.connected();
     if (readiness.watched()) {
       readiness.writable(true); // leaf lock; the receive side starts at the next watchLevels
     }
@@ -153,7 +163,7 @@ final class NioSocket extends WsaSocket {
    * The readiness models watch this socket ({@link Readiness#watch}): the listener keeps an accept
    * going, a connection a staging read. Cheap when both run already. No lock held.
    */
-  private void watchLevels() {
+  void watchLevels() {
     AcceptQueue a = accepts;
     if (a != null && !a.isWatched()) {
       a.watch();
@@ -174,21 +184,10 @@ final class NioSocket extends WsaSocket {
    * @return 0 once started, else the Winsock code
    */
   int connectInBackground(InetSocketAddress remote) {
-    AsynchronousSocketChannel ch;
-    synchronized (this) {
-      int refused = connectRefusal();
-      if (refused != 0) {
-        return refused;
-      }
-      try {
-        if (channel == null) {
-          channel = openClientChannel();
-        }
-      } catch (IOException | RuntimeException e) {
-        return Errors.toWinsock(e);
-      }
-      ch = channel;
-      state = ST_CONNECTING;
+    int[] refused = {0};
+    AsynchronousSocketChannel ch = beginConnect(refused);
+    if (ch == null) {
+      return refused[0];
     }
     readiness.connectStarted();
     try {
@@ -197,6 +196,28 @@ final class NioSocket extends WsaSocket {
       backgroundConnect.failed(e, ch);
     }
     return 0;
+  }
+
+  /**
+   * Moves to CONNECTING with a client channel (opened now if the socket has none).
+   *
+   * @return the channel to connect, or null with the Winsock code in {@code code[0]}
+   */
+  private synchronized AsynchronousSocketChannel beginConnect(int[] code) {
+    code[0] = connectRefusal();
+    if (code[0] != 0) {
+      return null;
+    }
+    try {
+      if (channel == null) {
+        channel = openClientChannel();
+      }
+    } catch (IOException | RuntimeException e) {
+      code[0] = Errors.toWinsock(e);
+      return null;
+    }
+    state = ST_CONNECTING;
+    return channel;
   }
 
   /** Why a connect cannot start now, or 0. Under the lock. */
@@ -229,7 +250,9 @@ final class NioSocket extends WsaSocket {
         public void failed(Throwable exc, AsynchronousSocketChannel ch) {
           connectExFailed(ch);
           if (!isClosed()) {
-            readiness.connectDone(Errors.toWinsock(exc));
+            int code = Errors.toWinsock(exc);
+            ext.recordError(code); // SO_ERROR reports it once (Wine's test_select)
+            readiness.connectDone(code);
           }
         }
       };
@@ -393,6 +416,11 @@ final class NioSocket extends WsaSocket {
           break;
         case ST_CLOSED:
           return WSAENOTSOCK;
+        case ST_OPEN:
+          if (reused && acceptPendingOn == null) {
+            break; // recycled by DisconnectEx(TF_REUSE_SOCKET): NIO2 binds it as it connects
+          }
+          return WSAEINVAL;
         default:
           return WSAEINVAL; // unbound or listening
       }
@@ -416,6 +444,133 @@ final class NioSocket extends WsaSocket {
   }
 
   /**
+   * Starts a {@code DisconnectEx}: the FIN follows every send already posted; with {@code reuse}
+   * the handle becomes fresh and unconnected once it is out ({@link #recycleForReuse}). Without
+   * it the socket stays connected with its sending side shut down (Wine's {@code
+   * test_DisconnectEx}: a later send fails with {@code WSAESHUTDOWN}, connect with {@code
+   * WSAEISCONN}, and data from the peer can still be received).
+   *
+   * @param blockingThread the caller, parked until it completes, or null for an overlapped call
+   * @return 0 if started, else the Winsock code (no completion indication)
+   */
+  int disconnectEx(io.wsa4j.WsaOverlapped token, Thread blockingThread, boolean reuse) {
+    DisconnectQueue q;
+    SendQueue s;
+    synchronized (this) {
+      if (state != ST_CONNECTED) {
+        return state == ST_CLOSED ? WSAENOTSOCK : WSAENOTCONN;
+      }
+      if (disconnecting != null) {
+        return WSAEINVAL; // one at a time
+      }
+      q = new DisconnectQueue(this, reuse);
+      int code = q.enqueue(NO_BUFFERS, 0, token, null, blockingThread, 0);
+      if (code != 0) {
+        return code;
+      }
+      disconnecting = q;
+      s = send;
+    }
+    s.shutdownThen(q);
+    return 0;
+  }
+
+  private static final WsaBuf[] NO_BUFFERS = new WsaBuf[0];
+
+  /** The DisconnectEx in progress, or null. */
+  synchronized DisconnectQueue disconnectQueue() {
+    return disconnecting;
+  }
+
+  /** The DisconnectEx {@code q} has completed (any way): another may start. */
+  synchronized void disconnectDone(DisconnectQueue q) {
+    if (disconnecting == q) {
+      disconnecting = null;
+    }
+  }
+
+  /**
+   * {@code TF_REUSE_SOCKET}: drops the connection's channel (the FIN is out) and makes the handle
+   * fresh and unconnected, with its options kept. Receives still pending complete with {@code
+   * WSA_OPERATION_ABORTED}: the connection they were posted on is gone.
+   */
+  void recycleForReuse(DisconnectQueue q) {
+    AsynchronousSocketChannel ch;
+    RecvQueue r;
+    SendQueue s;
+    synchronized (this) {
+      if (state != ST_CONNECTED || disconnecting != q) {
+        return; // closed meanwhile
+      }
+      ch = channel;
+      r = recv;
+      s = send;
+      channel = null;
+      recv = null;
+      send = null;
+      plain = null;
+      local = null;
+      reused = true;
+      connectionError.set(0);
+      ext.disconnected();
+      state = ST_OPEN;
+    }
+    r.abortAll(true);
+    s.abortAll(true);
+    closeQuietly(ch);
+    context.retire(r, s);
+  }
+
+  /**
+   * {@code SO_UPDATE_ACCEPT_CONTEXT}: the socket takes the listener's options, as Windows' accepted
+   * sockets do.
+   *
+   * @return 0, or {@code WSAENOTCONN} while its AcceptEx has not completed
+   */
+  int updateAcceptContext(NioSocket listener) {
+    AcceptQueue q = listener.acceptQueue();
+    if (state != ST_CONNECTED || (q != null && q.awaitsFirstData(this))) {
+      return isClosed() ? WSAENOTSOCK : WSAENOTCONN;
+    }
+    inheritOptions(listener);
+    return 0;
+  }
+
+  /**
+   * Takes the listener's options: those NIO2 holds, applied to the channel, and wsa4j's own. A
+   * socket {@code accept} returns does so at once, as on Windows (Wine's
+   * {@code test_accept_inheritance}); an AcceptEx socket keeps its own until
+   * {@code SO_UPDATE_ACCEPT_CONTEXT}. The listener's options are copied under its lock, then
+   * taken under this socket's, so the two locks are never held together.
+   */
+  void inheritOptions(NioSocket listener) {
+    SocketOptions from;
+    synchronized (listener) {
+      from = listener.options.copy();
+    }
+    synchronized (this) {
+      options.takeSet(from, channel);
+    }
+    ext.inherit(listener.ext);
+  }
+
+  /** {@code SO_UPDATE_CONNECT_CONTEXT}: 0 once a ConnectEx (or connect) has connected it. */
+  synchronized int updateConnectContext() {
+    if (state != ST_CONNECTED) {
+      return state == ST_CLOSED ? WSAENOTSOCK : WSAENOTCONN;
+    }
+    return 0;
+  }
+
+  synchronized boolean reuseAddressSet() {
+    return options.reuseAddressSet();
+  }
+
+  boolean isListening() {
+    return state == ST_LISTENING;
+  }
+
+  /**
    * {@code CancelIoEx} on this socket: its receives, sends, accepts and ConnectEx.
    *
    * @return how many operations matched
@@ -426,10 +581,15 @@ final class NioSocket extends WsaSocket {
     SendQueue s = send;
     AcceptQueue a = accepts;
     ConnectQueue c;
+    DisconnectQueue d;
     AsynchronousSocketChannel ch;
     synchronized (this) {
       c = connecting;
+      d = disconnecting;
       ch = channel;
+    }
+    if (d != null) {
+      matched += d.cancel(token); // the FIN may still go out; the handle is not recycled
     }
     if (r != null) {
       matched += r.cancel(token);
@@ -450,21 +610,10 @@ final class NioSocket extends WsaSocket {
 
   /** Blocking connect; the socket stays usable after a failure (winsock-semantics scenario 69). */
   int connect(InetSocketAddress remote) {
-    AsynchronousSocketChannel ch;
-    synchronized (this) {
-      int refused = connectRefusal();
-      if (refused != 0) {
-        return refused;
-      }
-      try {
-        if (channel == null) {
-          channel = openClientChannel();
-        }
-      } catch (IOException | RuntimeException e) {
-        return Errors.toWinsock(e);
-      }
-      ch = channel;
-      state = ST_CONNECTING;
+    int[] refused = {0};
+    AsynchronousSocketChannel ch = beginConnect(refused);
+    if (ch == null) {
+      return refused[0];
     }
     int code;
     try {
@@ -522,6 +671,13 @@ final class NioSocket extends WsaSocket {
       listener.accepts.cancelAcceptsInto(this); // an AcceptEx into a closed socket aborts (scenario 46)
     }
     OpQueue[] queues = queues();
+    DisconnectQueue d;
+    synchronized (this) {
+      d = disconnecting;
+    }
+    if (d != null) {
+      d.abortAll(notify);
+    }
     if (accepts != null) {
       accepts.cancelFirstData(null, notify); // this listener's AcceptEx still waiting for data
     }

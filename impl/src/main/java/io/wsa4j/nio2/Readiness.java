@@ -47,6 +47,8 @@ import static io.wsa4j.Winsock.FD_WRITE;
  * signaled and waiters woken after it is released. So socket kinds may push under their locks.
  */
 final class Readiness {
+  private static final io.wsa4j.spi.Spi.NetworkEventsAccess NETWORK_EVENTS =
+      io.wsa4j.spi.Spi.networkEvents();
   /** The events that have an error code ({@code iErrorCode[FD_*_BIT]}). */
   private static final int WITH_CODE = FD_CONNECT | FD_CLOSE;
 
@@ -248,21 +250,17 @@ final class Readiness {
   }
 
   /**
-   * {@code WSAEnumNetworkEvents}: copies and clears the record and resets {@code reset} (may be
-   * null), atomically with respect to new records.
-   *
-   * @param codesOut receives {@code iErrorCode[]}, {@link io.wsa4j.Winsock#FD_MAX_EVENTS} long
-   * @return {@code lNetworkEvents}
+   * {@code WSAEnumNetworkEvents}: copies the record into {@code out} and clears it, and resets
+   * {@code reset} (may be null), atomically with respect to new records. Filling {@code out} is
+   * field writes only (no user code), so it happens under the lock.
    */
-  synchronized int takeRecord(NioEvent reset, int[] codesOut) {
-    int events = recorded;
-    System.arraycopy(codes, 0, codesOut, 0, FD_MAX_EVENTS);
+  synchronized void takeRecord(NioEvent reset, io.wsa4j.WsaNetworkEvents out) {
+    NETWORK_EVENTS.fill(out, recorded, codes);
     recorded = 0;
     java.util.Arrays.fill(codes, 0);
     if (reset != null) {
       reset.reset();
     }
-    return events;
   }
 
   // -- select and WSAPoll --

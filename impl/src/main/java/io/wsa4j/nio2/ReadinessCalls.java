@@ -26,7 +26,6 @@ final class ReadinessCalls {
   private static final int POLL_EVENTS = POLLIN | POLLPRI | POLLOUT | POLLWRBAND;
 
   private static final Spi.PollFdAccess POLL_FDS = Spi.pollFd();
-  private static final Spi.NetworkEventsAccess NETWORK_EVENTS = Spi.networkEvents();
 
   private final Nio2Wsa context;
   private final Args args;
@@ -57,8 +56,43 @@ final class ReadinessCalls {
     }
   }
 
+  /**
+   * {@code WSAIoctl} with FIONBIO ({@code inBuffer} an {@code int[]} or {@code Integer}, non-zero:
+   * non-blocking) or FIONREAD ({@code outBuffer[0]} := the {@code Integer} count). They finish
+   * during the call, so a token or routine is not used.
+   */
+  int ioctl(WsaSocket s, int code, Object inBuffer, Object[] outBuffer, int[] bytesReturned) {
+    NioSocket sock = args.socketArg(s);
+    if (sock == null) {
+      return SOCKET_ERROR;
+    }
+    if (code == FIONBIO) {
+      int[] value = {0};
+      if (inBuffer instanceof int[] && ((int[]) inBuffer).length > 0) {
+        value[0] = ((int[]) inBuffer)[0];
+      } else if (inBuffer instanceof Integer) {
+        value[0] = (Integer) inBuffer;
+      } else {
+        return fail(WSAEFAULT);
+      }
+      return ioctlsocket(s, FIONBIO, value);
+    }
+    if (Args.badOut(outBuffer)) {
+      return fail(WSAEFAULT);
+    }
+    outBuffer[0] = readable(sock);
+    if (bytesReturned != null && bytesReturned.length > 0) {
+      bytesReturned[0] = Integer.BYTES;
+    }
+    return 0;
+  }
+
   /** FIONREAD: the bytes a recv returns now. The first ask starts the watch that fills it. */
   private static int readable(NioSocket sock) {
+    if (sock instanceof NioDatagramSocket) {
+      sock.readiness.watch();
+      return ((NioDatagramSocket) sock).datagramRecvQueue().readableNow(); // the next datagram
+    }
     RecvQueue q = sock.recvQueue();
     if (q == null) {
       return 0;
@@ -205,9 +239,7 @@ final class ReadinessCalls {
         return fail(WSAEINVAL);
       }
     }
-    int[] codes = new int[FD_MAX_EVENTS];
-    int events = sock.readiness.takeRecord(e, codes);
-    NETWORK_EVENTS.fill(out, events, codes);
+    sock.readiness.takeRecord(e, out);
     return 0;
   }
 
@@ -239,6 +271,9 @@ final class ReadinessCalls {
             * 1_000_000_000L + Math.min(timeout.usec(), 1_000_000_000L) * 1000L;
     Thread self = Thread.currentThread();
     while (true) {
+      if (context.isCleanedUp()) {
+        return fail(WSA_OPERATION_ABORTED); // rule 23: cleanup ends every blocked call
+      }
       int ready = countSelect(readfds, writefds, exceptfds, false);
       if (ready > 0 || System.nanoTime() - deadline >= 0) {
         return countSelect(readfds, writefds, exceptfds, true);
@@ -272,15 +307,19 @@ final class ReadinessCalls {
   private void register(WsaFdSet[] sets, Thread self, boolean add) {
     for (WsaFdSet set : sets) {
       for (int i = 0; set != null && i < set.count(); i++) {
-        WsaSocket h = set.get(i);
-        if (h instanceof NioSocket) {
-          WaitList w = ((NioSocket) h).readiness.waiters;
-          if (add) {
-            w.add(self);
-          } else {
-            w.remove(self);
-          }
-        }
+        listen(set.get(i), self, add);
+      }
+    }
+  }
+
+  /** Adds {@code self} to (or removes it from) the waiters of {@code h}, if it is a socket. */
+  private static void listen(WsaSocket h, Thread self, boolean add) {
+    if (h instanceof NioSocket) {
+      WaitList w = ((NioSocket) h).readiness.waiters;
+      if (add) {
+        w.add(self);
+      } else {
+        w.remove(self);
       }
     }
   }
@@ -357,6 +396,9 @@ final class ReadinessCalls {
         : System.nanoTime() + timeoutMillis * 1_000_000L;
     Thread self = Thread.currentThread();
     while (true) {
+      if (context.isCleanedUp()) {
+        return fail(WSA_OPERATION_ABORTED); // rule 23
+      }
       int ready = scanPoll(fdArray, fds);
       if (ready > 0 || System.nanoTime() - deadline >= 0) {
         return ready;
@@ -377,15 +419,7 @@ final class ReadinessCalls {
 
   private void registerPoll(WsaPollFd[] fdArray, int fds, Thread self, boolean add) {
     for (int i = 0; i < fds; i++) {
-      WsaSocket h = fdArray[i].fd();
-      if (h instanceof NioSocket) {
-        WaitList w = ((NioSocket) h).readiness.waiters;
-        if (add) {
-          w.add(self);
-        } else {
-          w.remove(self);
-        }
-      }
+      listen(fdArray[i].fd(), self, add);
     }
   }
 

@@ -35,6 +35,10 @@ final class SendQueue extends OpQueue {
   private boolean writingStaging;
   /** The receive side holds an end of stream until the write in flight settles. */
   private boolean eofWaiting;
+  /** A DisconnectEx waiting for the FIN, told outside this lock once it is out. */
+  private DisconnectQueue disconnect;
+  /** Why the FIN could not be sent (a Winsock code), or 0. */
+  private int finError;
 
   private final CompletionHandler<Integer, IoOp> fromOne = new CompletionHandler<>() {
     @Override
@@ -77,6 +81,15 @@ final class SendQueue extends OpQueue {
     pump();
   }
 
+  /** {@code DisconnectEx}: as {@link #shutdown()}, and tells {@code d} once the FIN is out. */
+  void shutdownThen(DisconnectQueue d) {
+    synchronized (this) {
+      shutdownRequested = true;
+      disconnect = d;
+    }
+    pump();
+  }
+
   /**
    * Called by the receive side when a read saw end of stream: if a write is in flight, it will
    * be told when that write settles ({@link RecvQueue#writeSettled}); by then a reset the write
@@ -113,12 +126,25 @@ final class SendQueue extends OpQueue {
   @Override
   void pump() {
     IoOp op;
+    DisconnectQueue finished = null;
+    int finCode = 0;
     synchronized (this) {
       op = nextWrite();
       if (op == null) {
-        return;
+        if (outputShut && disconnect != null) {
+          finished = disconnect;
+          disconnect = null;
+          finCode = error != 0 ? error : finError;
+        }
+      } else {
+        busy = true;
       }
-      busy = true;
+    }
+    if (op == null) {
+      if (finished != null) {
+        finished.finSent(finCode);
+      }
+      return;
     }
     try {
       if (writingStaging) {
@@ -187,6 +213,7 @@ final class SendQueue extends OpQueue {
         channel.shutdownOutput();
       } catch (IOException e) {
         // the connection is already gone; the next receive reports how
+        finError = socket.connectionError() != 0 ? socket.connectionError() : Errors.toWinsock(e);
         LOG.log(System.Logger.Level.DEBUG, "shutdownOutput failed on " + socket, e);
       }
     }

@@ -37,20 +37,24 @@ final class SocketCalls {
       code = WSANOTINITIALISED;
     } else if (af != AF_INET && af != AF_INET6) {
       code = WSAEAFNOSUPPORT;
-    } else if (type != SOCK_STREAM) {
+    } else if (type != SOCK_STREAM && type != SOCK_DGRAM) {
       code = WSAESOCKTNOSUPPORT;
-    } else if (protocol != 0 && protocol != IPPROTO_TCP) {
+    } else if (protocol != 0 && protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)) {
       code = WSAEPROTONOSUPPORT;
-    } else if (protocolInfo != null || group != 0 || (flags & ~WSA_FLAG_OVERLAPPED) != 0) {
+    } else if (protocolInfo != null || group != 0 || (flags & ~(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT)) != 0) {
       code = WSAEINVAL;
     }
     if (code != 0) {
       Wsa.setLastError(code);
       return WsaSocket.INVALID_SOCKET;
     }
-    NioSocket s = context.newSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    int[] failure = {WSANOTINITIALISED};
+    boolean overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
+    NioSocket s = type == SOCK_DGRAM
+        ? context.newDatagramSocket(af, overlapped, failure)
+        : context.newSocket(af, overlapped);
     if (s == null) {
-      Wsa.setLastError(WSANOTINITIALISED);
+      Wsa.setLastError(failure[0]);
       return WsaSocket.INVALID_SOCKET;
     }
     return s;
@@ -88,6 +92,7 @@ final class SocketCalls {
           ? acceptNow(sock, remoteOut)
           : acceptBlocking(sock, remoteOut);
       if (s != WsaSocket.INVALID_SOCKET) {
+        ((NioSocket) s).inheritOptions(sock); // Windows: the listener's options
         ((NioSocket) s).readiness.inherit(sock.readiness); // rule 30: the listener's selection
       }
       sock.readiness.reenable(FD_ACCEPT); // recorded again if connections are left
@@ -104,6 +109,7 @@ final class SocketCalls {
       Wsa.setLastError(WSANOTINITIALISED);
       return WsaSocket.INVALID_SOCKET;
     }
+    fresh.inheritOptions(listener); // as Windows' accept: the listener's options carry over
     fresh.acceptInto(listener);
     ThreadState ts = ThreadState.current();
     AcceptQueue queue = listener.acceptQueue();
@@ -194,9 +200,16 @@ final class SocketCalls {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (sock instanceof NioDatagramSocket && NioDatagramSocket.nioOption(level, option) != null) {
+      return result(((NioDatagramSocket) sock).setOption(level, option, value));
+    }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       // NIO2 has no linger option: only "off" can be honoured (rule 24)
       return value == -1 ? 0 : fail(WSAENOPROTOOPT);
+    }
+    int extended = sock.ext.set(sock, level, option, value);
+    if (extended != ExtendedOptions.NOT_MINE) {
+      return result(extended); // rule 38 (and SO_REUSEADDR against SO_EXCLUSIVEADDRUSE)
     }
     int index = SocketOptions.indexOf(level, option);
     if (index < 0) {
@@ -213,9 +226,16 @@ final class SocketCalls {
     if (badOut(valueOut)) {
       return fail(WSAEFAULT);
     }
+    if (sock instanceof NioDatagramSocket && NioDatagramSocket.nioOption(level, option) != null) {
+      return result(((NioDatagramSocket) sock).getOption(level, option, valueOut));
+    }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       valueOut[0] = -1;
       return 0;
+    }
+    int extended = sock.ext.get(sock, level, option, valueOut);
+    if (extended != ExtendedOptions.NOT_MINE) {
+      return result(extended); // rule 38
     }
     int index = SocketOptions.indexOf(level, option);
     if (index < 0) {

@@ -97,6 +97,40 @@ final class SocketOptions {
     }
   }
 
+  /** A copy of the values set so far (for an accepted socket to inherit). */
+  SocketOptions copy() {
+    SocketOptions c = new SocketOptions();
+    System.arraycopy(values, 0, c.values, 0, values.length);
+    System.arraycopy(set, 0, c.set, 0, set.length);
+    return c;
+  }
+
+  /**
+   * Takes every value {@code from} has set that this socket has not set itself, and applies it
+   * to {@code channel} if there is one. An option the channel refuses keeps the channel's value.
+   */
+  void takeSet(SocketOptions from, NetworkChannel channel) {
+    for (int i = 0; i < KEYS.length; i++) {
+      if (from.set[i] && !set[i]) {
+        values[i] = from.values[i];
+        set[i] = true;
+        if (channel != null && channel.supportedOptions().contains(NIO[i])) {
+          try {
+            apply(channel, i);
+          } catch (IOException | RuntimeException e) {
+            System.getLogger("io.wsa4j").log(System.Logger.Level.DEBUG,
+                "an inherited option did not apply", e);
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether {@code SO_REUSEADDR} is set to a non-zero value (for SO_EXCLUSIVEADDRUSE). */
+  boolean reuseAddressSet() {
+    return set[0] && values[0] != 0;
+  }
+
   /** Applies every remembered option that {@code channel} supports. */
   void applyAll(NetworkChannel channel) throws IOException {
     for (int i = 0; i < KEYS.length; i++) {

@@ -13,7 +13,13 @@
  *       how a calling thread waits for one operation. {@link io.wsa4j.nio2.NioPort}: a port
  *       (FIFO packets, LIFO waiters).
  *   <li>{@link io.wsa4j.nio2.AcceptQueue} / {@link io.wsa4j.nio2.ConnectQueue}: AcceptEx (and
- *       blocking accept) and ConnectEx, whose first transfer moves on to the data queues.
+ *       blocking accept) and ConnectEx, whose first transfer moves on to the data queues; {@link
+ *       io.wsa4j.nio2.AcceptExAddresses}: the address block AcceptEx writes. {@link
+ *       io.wsa4j.nio2.DisconnectQueue}: a DisconnectEx, waiting for the FIN and recycling the
+ *       handle. {@link io.wsa4j.nio2.ImmediateOp}: an overlapped call that completes during the
+ *       call (WSAIoctl with a token).
+ *   <li>{@link io.wsa4j.nio2.SocketOptions} / {@link io.wsa4j.nio2.ExtendedOptions}: the options
+ *       NIO2 has, and those wsa4j keeps itself (timeouts, SO_ERROR, SO_CONNECT_TIME…).
  *   <li>{@link io.wsa4j.nio2.StagingPool}: the library-owned buffers receives land in.
  *   <li>{@link io.wsa4j.nio2.Stats} / {@link io.wsa4j.nio2.StatsMBean}: {@code Wsa.stats()} and
  *       its JMX face.

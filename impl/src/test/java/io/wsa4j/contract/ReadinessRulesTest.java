@@ -262,6 +262,24 @@ class ReadinessRulesTest extends WsaFixture {
     assertEquals(0, n[0]);
   }
 
+  @Test
+  @DisplayName("rule 29: WSAIoctl does FIONBIO and FIONREAD as ioctlsocket does")
+  void ioctlFionbioFionread() throws Exception {
+    Conn c = connect(Connector.LIBRARY_CONNECTS, false, 0);
+    int[] returned = {SENTINEL};
+    assertEquals(0, wsa.ioctl(c.s(), FIONBIO, new int[] {1}, null, returned, null, null));
+    assertEquals(SOCKET_ERROR, wsa.recv(c.s(), new byte[1], 0, 1, 0), "non-blocking now");
+    assertEquals(WSAEWOULDBLOCK, Wsa.getLastError());
+    c.peerSend(new byte[7], Pacing.BULK);
+    awaitReadable(c.s());
+    Object[] out = new Object[1];
+    assertEquals(0, wsa.ioctl(c.s(), FIONREAD, null, out, returned, null, null));
+    assertEquals(7, out[0]);
+    assertEquals(4, returned[0]);
+    expect(WSAEFAULT, wsa.ioctl(c.s(), FIONBIO, "1", null, returned, null, null));
+    expect(WSAEFAULT, wsa.ioctl(c.s(), FIONREAD, null, null, returned, null, null));
+  }
+
   // -- rule 30 --
 
   @Test
@@ -492,6 +510,33 @@ class ReadinessRulesTest extends WsaFixture {
     assertEquals(0, wsa.closesocket(c.s()));
     assertEquals(1, result.get(WAIT_MS, TimeUnit.MILLISECONDS));
     waiter.join(WAIT_MS);
+  }
+
+  @Test
+  @DisplayName("rule 32: cleanup ends a select and a poll waiting forever with WSA_OPERATION_ABORTED (rule 23)")
+  void cleanupEndsWaits() throws Exception {
+    Conn c = nonBlocking();
+    CompletableFuture<Integer> selected = new CompletableFuture<>();
+    CompletableFuture<Integer> polled = new CompletableFuture<>();
+    Thread s1 = new Thread(() -> {
+      WsaFdSet r = new WsaFdSet();
+      r.set(c.s());
+      int rc = wsa.select(0, r, null, null, null);
+      selected.complete(rc == SOCKET_ERROR ? Wsa.getLastError() : rc);
+    }, "select-waiter");
+    Thread s2 = new Thread(() -> {
+      int rc = wsa.poll(new WsaPollFd[] {new WsaPollFd(c.s(), POLLRDNORM)}, 1, -1);
+      polled.complete(rc == SOCKET_ERROR ? Wsa.getLastError() : rc);
+    }, "poll-waiter");
+    s1.start();
+    s2.start();
+    awaitCondition(() -> s1.getState() == Thread.State.WAITING
+        && s2.getState() == Thread.State.WAITING, () -> "select and poll not waiting");
+    assertEquals(0, cleanupNow());
+    assertEquals(WSA_OPERATION_ABORTED, selected.get(WAIT_MS, TimeUnit.MILLISECONDS));
+    assertEquals(WSA_OPERATION_ABORTED, polled.get(WAIT_MS, TimeUnit.MILLISECONDS));
+    s1.join(WAIT_MS);
+    s2.join(WAIT_MS);
   }
 
   @Test

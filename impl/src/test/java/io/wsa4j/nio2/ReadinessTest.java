@@ -23,10 +23,11 @@ class ReadinessTest {
   private final AtomicInteger watches = new AtomicInteger();
   private final Readiness r = new Readiness(watches::incrementAndGet);
   private final NioEvent event = new NioEvent(null);
-  private final int[] codes = new int[io.wsa4j.Winsock.FD_MAX_EVENTS];
+  private final io.wsa4j.WsaNetworkEvents record = new io.wsa4j.WsaNetworkEvents();
 
   private int take() {
-    return r.takeRecord(event, codes);
+    r.takeRecord(event, record);
+    return record.networkEvents();
   }
 
   @Test
@@ -81,8 +82,8 @@ class ReadinessTest {
     r.ended(10054);
     r.ended(0);
     assertEquals(CONNECT | CLOSE, take());
-    assertEquals(10061, codes[io.wsa4j.Winsock.FD_CONNECT_BIT]);
-    assertEquals(10054, codes[io.wsa4j.Winsock.FD_CLOSE_BIT], "the first end counts");
+    assertEquals(10061, record.errorCode(io.wsa4j.Winsock.FD_CONNECT_BIT));
+    assertEquals(10054, record.errorCode(io.wsa4j.Winsock.FD_CLOSE_BIT), "the first end counts");
     r.reenable(READ);
     assertEquals(0, take());
     assertEquals(10054, r.closeCode());

@@ -36,12 +36,12 @@ public final class EchoServers implements Callable<Integer> {
 
   /** Every server name, in the order reports list them. */
   public static final List<String> NAMES = List.of("nio2", "netty-nio", "netty-epoll",
-      "blocking", "virtual", "iocp", "event", "routine");
+      "blocking", "virtual", "iocp", "event", "routine", "select", "eventselect");
 
   @Option(names = "--server", required = true, paramLabel = "NAME",
       description = "nio2 (raw AsynchronousSocketChannel), netty-nio, netty-epoll, blocking"
           + " (a platform thread per connection), virtual (a virtual thread per connection;"
-          + " JDK 21+), iocp, event, routine (the wsa4j example servers).")
+          + " JDK 21+), iocp, event, routine, select, eventselect (the wsa4j example servers).")
   String name;
 
   @Option(names = "--port", defaultValue = "7007", description = "Default: ${DEFAULT-VALUE}.")

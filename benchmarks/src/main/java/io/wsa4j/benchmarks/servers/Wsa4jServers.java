@@ -3,8 +3,10 @@ package io.wsa4j.benchmarks.servers;
 import io.wsa4j.WsaConfig;
 import io.wsa4j.examples.EchoServer;
 import io.wsa4j.examples.EventEchoServer;
+import io.wsa4j.examples.EventSelectEchoServer;
 import io.wsa4j.examples.IocpEchoServer;
 import io.wsa4j.examples.RoutineEchoServer;
+import io.wsa4j.examples.SelectEchoServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -23,7 +25,8 @@ final class Wsa4jServers implements BaselineServer {
   /**
    * {@code threads}: the context's NIO2 I/O threads, and for iocp also the workers in the
    * {@code GetQueuedCompletionStatus} loop; the event model starts one worker (it adds one per 63
-   * connections) and the routine model has its one alertable thread. {@code zeroByteReceives}
+   * connections), the routine model has its one alertable thread, and the select and eventselect
+   * models start one worker (one more per 64 or 63 connections). {@code zeroByteReceives}
    * applies to iocp only.
    */
   static Wsa4jServers start(String model, InetSocketAddress bind, int threads, int bufferSize,
@@ -40,6 +43,12 @@ final class Wsa4jServers implements BaselineServer {
             bufferSize, config));
       case "routine":
         return new Wsa4jServers(RoutineEchoServer.start(bind.getAddress(), bind.getPort(),
+            bufferSize, config));
+      case "select":
+        return new Wsa4jServers(SelectEchoServer.start(bind.getAddress(), bind.getPort(),
+            bufferSize, config));
+      case "eventselect":
+        return new Wsa4jServers(EventSelectEchoServer.start(bind.getAddress(), bind.getPort(),
             bufferSize, config));
       default:
         throw new IllegalArgumentException("unknown wsa4j model: " + model);

@@ -136,6 +136,13 @@ class PortingGuideTest {
     runAgainstJdkClient(() -> server.run(0), server::awaitListening, server::stop);
   }
 
+  @Test
+  @Timeout(30)
+  void theGuidesEventSelectServerEchoes() throws Exception {
+    PortingGuideEventSelect server = new PortingGuideEventSelect();
+    runAgainstJdkClient(() -> server.run(0), server::awaitListening, server::stop);
+  }
+
   // -- the client --
 
   interface Listening {
