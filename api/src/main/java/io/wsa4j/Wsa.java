@@ -275,22 +275,29 @@ public interface Wsa extends AutoCloseable {
    *
    * <p>Overlapped ({@code overlapped != null} on a socket made with {@code WSA_FLAG_OVERLAPPED}):
    * completes only when every byte of every buffer is sent, or with an error, never partially;
-   * sends go out in call order. wsa4j always returns {@code SOCKET_ERROR} +
-   * {@link Winsock#WSA_IO_PENDING} for a started operation (allowed by Windows: callers handle
-   * both). Otherwise the call blocks until all is sent and returns 0 with the count.
+   * sends go out in call order. A send the kernel takes whole during the call returns 0 with the
+   * count written in {@code numberOfBytesSent} and the token (rule 25: the usual case on a
+   * connection that keeps up); its event is still signaled, its routine queued and its packet
+   * posted (unless {@link #setFileCompletionNotificationModes} skips it). Otherwise the call
+   * returns {@code SOCKET_ERROR} + {@link Winsock#WSA_IO_PENDING} and the send completes later;
+   * a failure found during the call is reported that way too (Windows would return it at once).
+   * A send aborted part-way by {@link #cancelIoEx} keeps the bytes that went in
+   * {@link WsaOverlapped#internalHigh()}. Without a token the call blocks until all is sent and
+   * returns 0 with the count.
    *
    * @param s the connected socket
    * @param buffers {@code lpBuffers}: the buffers to send from; they belong to the library until
    *     the operation completes
    * @param bufferCount {@code dwBufferCount}: how many elements of {@code buffers} to send, at
    *     least 1
-   * @param numberOfBytesSent element 0 receives the count on a blocking success; may be null for
-   *     overlapped calls
+   * @param numberOfBytesSent element 0 receives the count on a blocking or immediate success; may
+   *     be null for overlapped calls
    * @param flags 0 ({@code MSG_OOB} → {@code WSAEOPNOTSUPP})
    * @param overlapped the token, or null for a blocking send
    * @param completionRoutine called on this thread in an alertable wait, or null (then the token's
    *     event is signaled); refused with {@code WSAEINVAL} on a socket bound to a completion port
-   * @return 0, or {@code SOCKET_ERROR}: {@code WSA_IO_PENDING}, {@code WSAENOTSOCK},
+   * @return 0 (done, blocking or during the call), or {@code SOCKET_ERROR}: {@code WSA_IO_PENDING},
+   *     {@code WSAENOTSOCK},
    *     {@code WSAEINVAL} ({@code bufferCount < 1}, or a token already pending),
    *     {@code WSAEFAULT} (null array, short array, null element, {@code len} past the buffer,
    *     null count for a blocking call), {@code WSAENOTCONN}, {@code WSAESHUTDOWN},
@@ -317,6 +324,12 @@ public interface Wsa extends AutoCloseable {
    * staged (one read's worth, up to 64 KiB), where Windows sees the whole socket buffer.
    * {@code MSG_OOB} fails with {@code WSAEOPNOTSUPP} (NIO2 has no urgent data).
    *
+   * <p>An overlapped receive whose data is already there (staged by an earlier read, or readable
+   * in the kernel) finishes during the call: 0 with the count written in
+   * {@code numberOfBytesRecvd}, {@code flags[0]} and the token, and its event, routine or packet
+   * as for a later completion (rule 25; see {@link #setFileCompletionNotificationModes}).
+   * Otherwise {@code SOCKET_ERROR} + {@link Winsock#WSA_IO_PENDING}.
+   *
    * <p>Difference: every receive is read by NIO2 into a library-owned staging buffer and copied
    * out, so that a cancelled or interrupted receive never loses the bytes NIO2 was fetching for it.
    * For heap buffers this is the copy NIO2 makes anyway; for direct buffers it is one extra copy.
@@ -326,8 +339,8 @@ public interface Wsa extends AutoCloseable {
    *     operation completes
    * @param bufferCount {@code dwBufferCount}: how many elements of {@code buffers} to fill, at
    *     least 1
-   * @param numberOfBytesRecvd element 0 receives the count on a blocking success; may be null for
-   *     overlapped calls
+   * @param numberOfBytesRecvd element 0 receives the count on a blocking or immediate success; may
+   *     be null for overlapped calls
    * @param flags in: 0, {@code MSG_WAITALL} or {@code MSG_PEEK}; out (blocking success): 0. Must not
    *     be null ({@code WSAEFAULT})
    * @param overlapped the token, or null for a blocking receive
@@ -558,9 +571,11 @@ public interface Wsa extends AutoCloseable {
    * @param receiveDataLength {@code dwReceiveDataLength}: how many bytes of {@code outputBuffer}
    *     may receive the first data, at most its {@code len}; 0 completes as soon as a connection
    *     is accepted
-   * @param bytesReceived written only on immediate success, which wsa4j never reports; may be null
+   * @param bytesReceived written on immediate success (a connection was waiting and, with
+   *     {@code receiveDataLength > 0}, its first data too); may be null
    * @param overlapped the token; required
-   * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
+   * @return true when it finished during the call (rule 25: its event or packet still follows,
+   *     unless skip-on-success); false with {@link Winsock#ERROR_IO_PENDING} when started; false with
    *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL} (not
    *     listening, an acceptor that is bound, connected, or already used by a pending AcceptEx, a
    *     pending token, negative length), {@code WSAEFAULT} (length beyond the buffer),
@@ -579,9 +594,11 @@ public interface Wsa extends AutoCloseable {
    * @param remote the peer's address: an {@link java.net.InetSocketAddress} of the socket's
    *     family
    * @param sendBuffer data to send once connected, or null
-   * @param bytesSent written only on immediate success, which wsa4j never reports; may be null
+   * @param bytesSent written on immediate success (connected, and the send buffer taken, during
+   *     the call; on loopback a connect usually still completes later); may be null
    * @param overlapped the token; required
-   * @return false with {@link Winsock#ERROR_IO_PENDING} when started; false with
+   * @return true when it finished during the call (rule 25); false with
+   *     {@link Winsock#ERROR_IO_PENDING} when started; false with
    *     {@code WSAENOTSOCK}, {@code ERROR_INVALID_PARAMETER} (null token), {@code WSAEINVAL}
    *     (unbound or listening socket, pending token), {@code WSAEISCONN}, {@code WSAEALREADY},
    *     {@code WSAEFAULT}, {@code WSAEAFNOSUPPORT}

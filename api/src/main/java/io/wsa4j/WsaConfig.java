@@ -42,7 +42,10 @@ public final class WsaConfig {
   }
 
   /**
-   * Threads of the context's NIO2 channel group, which complete I/O (never run user code).
+   * Threads of the context's NIO2 channel group that poll for I/O readiness and complete the
+   * operations that did not finish during their call (they never run user code). Every socket of
+   * the context is served by whichever of them is free. An operation that can finish at once
+   * finishes on the thread that started it, during the call (the fast path).
    *
    * @return the number of I/O threads, at least 1
    */
@@ -51,7 +54,10 @@ public final class WsaConfig {
   }
 
   /**
-   * The factory of the I/O threads, or null for the provider's named daemon threads.
+   * The factory of the I/O threads, or null for the provider's named daemon threads
+   * ({@code wsa4j-io-<context>-<n>}). On the NIO2 provider it makes {@code ioThreads() - 1} of
+   * them: the last one is NIO2's own internal thread, which NIO2 makes with its own factory
+   * (named by the JDK, a daemon); it polls and completes like the others.
    *
    * @return the factory, or null
    */

@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  * <p>Not final: subclass it to carry per-operation context, the way C code embeds an
  * {@code OVERLAPPED} in a larger struct and recovers it with {@code CONTAINING_RECORD}; the
  * library hands the very same object back (from {@link Wsa#getQueuedCompletionStatus}, to a
- * {@link WsaCompletionRoutine}).
+ * {@link WsaCompletionRoutine}). Its accessors are final: the library reads them while it holds
+ * its own locks and on its I/O threads, where no user code may run.
  *
  * <h2>Ownership</h2>
  * From the call that starts an operation until {@link #isCompleted()} is true, the token and the
@@ -79,7 +80,7 @@ public class WsaOverlapped {
    *
    * @return the event, or null
    */
-  public WsaEvent event() {
+  public final WsaEvent event() {
     return event;
   }
 
@@ -89,7 +90,7 @@ public class WsaOverlapped {
    * @param e the event, or null
    * @return this token
    */
-  public WsaOverlapped event(WsaEvent e) {
+  public final WsaOverlapped event(WsaEvent e) {
     this.event = e;
     return this;
   }
@@ -100,7 +101,7 @@ public class WsaOverlapped {
    *
    * @return the status
    */
-  public long internal() {
+  public final long internal() {
     return internal;
   }
 
@@ -109,7 +110,7 @@ public class WsaOverlapped {
    *
    * @return the count, or 0 while an operation is pending
    */
-  public long internalHigh() {
+  public final long internalHigh() {
     long status = internal; // acquire before reading the count
     return status == Winsock.STATUS_PENDING ? 0 : internalHigh;
   }
@@ -119,7 +120,7 @@ public class WsaOverlapped {
    *
    * @return false while an operation is pending, else true
    */
-  public boolean isCompleted() {
+  public final boolean isCompleted() {
     return internal != Winsock.STATUS_PENDING;
   }
 
@@ -128,7 +129,7 @@ public class WsaOverlapped {
    *
    * @return the attachment, or null
    */
-  public Object attachment() {
+  public final Object attachment() {
     return attachment;
   }
 
@@ -138,7 +139,7 @@ public class WsaOverlapped {
    * @param o the object, or null
    * @return this token
    */
-  public WsaOverlapped attach(Object o) {
+  public final WsaOverlapped attach(Object o) {
     this.attachment = o;
     return this;
   }
@@ -149,7 +150,7 @@ public class WsaOverlapped {
    *
    * @throws IllegalStateException if an operation is pending on this token
    */
-  public void reset() {
+  public final void reset() {
     if (internal == Winsock.STATUS_PENDING) {
       throw new IllegalStateException("reset() while an operation is pending on " + this);
     }

@@ -111,10 +111,13 @@ final class AcceptQueue extends OpQueue {
         }
       }
       if (op == null) {
+        boolean interrupted = IoExecutor.preserveInterrupt();
         try {
           server.accept(null, acceptHandler);
         } catch (RuntimeException e) {
           acceptFailed(e);
+        } finally {
+          IoExecutor.restoreInterrupt(interrupted);
         }
         return;
       }
@@ -189,21 +192,26 @@ final class AcceptQueue extends OpQueue {
    * Queues an {@code AcceptEx}; with {@code block} non-null its address block goes into that
    * buffer, {@code offset} bytes in, once a connection is accepted.
    */
-  synchronized int enqueueAcceptEx(io.wsa4j.WsaBuf[] first, io.wsa4j.WsaOverlapped token,
-      NioSocket into, io.wsa4j.WsaBuf block, int offset, int localLength, int remoteLength) {
-    int code = enqueue(first, first.length, token, null, null, 0, into);
-    if (code != 0 || block == null) {
-      return code;
-    }
-    for (IoOp op = head; op != null; op = op.next) {
-      if (op.acceptSocket == into) { // at most one accept into a socket is queued
-        op.addressBuffer = block;
-        op.addressOffset = offset;
-        op.localAddressLength = localLength;
-        op.remoteAddressLength = remoteLength;
+  int postAcceptEx(io.wsa4j.WsaBuf[] first, io.wsa4j.WsaOverlapped token,
+      NioSocket into, io.wsa4j.WsaBuf block, int offset, int localLength, int remoteLength,
+      ThreadState ts) {
+    synchronized (this) {
+      int code = enqueueCall(first, first.length, token, into, ts);
+      if (code != 0) {
+        return code;
+      }
+      if (block != null) {
+        for (IoOp op = head; op != null; op = op.next) {
+          if (op.acceptSocket == into) { // at most one accept into a socket is queued
+            op.addressBuffer = block;
+            op.addressOffset = offset;
+            op.localAddressLength = localLength;
+            op.remoteAddressLength = remoteLength;
+          }
+        }
       }
     }
-    return 0;
+    return startCall(ts); // 0 if it accepted (and got its first data) during the call
   }
 
   /** Keeps an accepted connection whose op could not take it for the next accept. */
@@ -259,12 +267,12 @@ final class AcceptQueue extends OpQueue {
    * Aborts this listener's AcceptEx ops waiting for first data (those of {@code token}, or all).
    * Takes no lock of this queue while it reaches into the accepted sockets' queues.
    */
-  int cancelFirstData(WsaOverlapped token, boolean notify) {
+  int cancelFirstData(WsaOverlapped token, ThreadState by, boolean notify) {
     int matched = 0;
     for (NioSocket into : awaitingFirstData) {
       RecvQueue q = into.recvQueue();
       if (q != null) {
-        matched += q.cancelIssuedOn(socket, token, notify);
+        matched += q.cancelIssuedOn(socket, token, by, notify);
       }
     }
     return matched;

@@ -12,8 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  * form of the error) and the routine is queued to the issuing thread (routine given) or the
  * token's event is signaled; then threads in {@code getOverlappedResult(wait)} on the socket wake.
  *
- * <p>Called once per operation, under its queue's lock. It runs no user code: signaling an event
- * and queuing an APC only unpark threads.
+ * <p>Called once per operation, under its queue's lock, on whichever thread finished it: an I/O
+ * thread, or the caller itself when the operation finished during its call (rule 25). It runs no
+ * user code: the token's accessors are final, and signaling an event, queuing an APC or posting a
+ * packet only unpark threads. Each branch recycles the op before it wakes anyone, so a woken
+ * thread that posts again at once reuses it.
  */
 final class Completions {
   private static final Spi.OverlappedAccess TOKENS = Spi.overlapped();
@@ -29,8 +32,11 @@ final class Completions {
   static void announce(IoOp op, int status, boolean notify) {
     op.done = true;
     op.status = status;
-    // a truncated datagram reports the bytes it filled (rule 34, the exception to rule 11)
-    int bytes = status == 0 || status == io.wsa4j.Winsock.WSAEMSGSIZE ? op.transferred : 0;
+    // a send keeps the count of the bytes that went even when it fails or is aborted part-way,
+    // as Windows leaves them in InternalHigh; a failed receive delivered nothing, except a
+    // truncated datagram, which reports the bytes it filled (rule 34, the exception to rule 11)
+    int bytes = status == 0 || status == io.wsa4j.Winsock.WSAEMSGSIZE
+        || op.owner instanceof SendQueue ? op.transferred : 0;
     WsaOverlapped token = op.overlapped;
     if (token != null) {
       TOKENS.complete(token, status, bytes);
@@ -40,27 +46,34 @@ final class Completions {
       op.issuedOn.acceptQueue().firstDataDone(op.acceptSocket); // an AcceptEx's first data
     }
     NioSocket socket = op.issuedOn;
-    if (op.blockingThread != null) {
-      LockSupport.unpark(op.blockingThread);
-      op.recycle();
+    Thread blocked = op.blockingThread;
+    if (blocked != null) {
+      op.recycle(); // first: the woken caller's next call then finds it free
+      LockSupport.unpark(blocked);
     } else if (op.detached || token == null) {
       op.recycle();
     } else if (token instanceof InternalToken) {
       op.recycle(); // the library's own op (readiness models): it alone is told
       ((InternalToken) token).completed(status, bytes);
     } else {
+      // rule 25: a success seen while its call still runs makes that call return 0
+      boolean inline = status == 0 && op.caller != null && op.caller.claimInline(token);
       NioPort port = socket.port();
-      if (notify && port != null) {
-        // immediate completions are posted too (rule 22); a closed port just drops it
-        port.post(socket.completionKey(), bytes, token, Errors.toWin32(status, op.owner instanceof DatagramQueue), false);
+      if (notify && port != null && !(inline && socket.skipsPortOnSuccess())) {
+        // immediate completions are posted too (rule 22), unless skip-on-success (rule 26);
+        // a closed port just drops it
+        port.post(socket.completionKey(), bytes, token,
+            Errors.toWin32(status, op.owner instanceof DatagramQueue), false);
       }
       if (notify && op.routine != null) {
         op.transferred = bytes;
-        if (!op.issuer.queueApc(op)) {
+        if (op.issuer.queueApc(op)) {
+          op.owner.apcQueued(); // still counted against the socket's bound (rule 19)
+        } else {
           op.recycle(); // the issuing thread has ended: only the routine is dropped
         }
       } else {
-        WsaEvent event = token.event();
+        WsaEvent event = token.event(); // final accessor: no user code here
         op.recycle(); // first: the woken thread's next post then finds it free
         if (notify && event instanceof NioEvent) {
           ((NioEvent) event).set();

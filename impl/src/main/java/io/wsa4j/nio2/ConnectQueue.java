@@ -60,10 +60,13 @@ final class ConnectQueue extends OpQueue {
       }
       busy = true;
     }
+    boolean interrupted = IoExecutor.preserveInterrupt();
     try {
       channel.connect(remote, null, connectHandler);
     } catch (RuntimeException e) {
       connectFailed(e);
+    } finally {
+      IoExecutor.restoreInterrupt(interrupted);
     }
   }
 

@@ -37,7 +37,11 @@ final class DataCalls {
         completionRoutine);
   }
 
-  /** {@code WSASend} and {@code WSARecv}: the checks of rules 15–19, then queue or block. */
+  /**
+   * {@code WSASend} and {@code WSARecv}: the checks of rules 15–19, then queue or block. An
+   * overlapped operation that finishes during the call returns 0 with its count written (rule 25):
+   * a send the kernel takes whole, a receive whose data is already staged or readable.
+   */
   private int transfer(boolean receive, WsaSocket s, WsaBuf[] buffers, int bufferCount,
       int[] countOut, int[] flagsOut, int flags, WsaOverlapped overlapped,
       WsaCompletionRoutine routine) {
@@ -55,13 +59,24 @@ final class DataCalls {
     if (buffers == null || bufferCount > buffers.length) {
       return fail(WSAEFAULT);
     }
+    ThreadState ts = ThreadState.current();
+    // each buffer's position and length are read once, here: the op uses these very values
+    int[] regions = ts.regions(bufferCount);
     long total = 0;
     for (int i = 0; i < bufferCount; i++) {
       WsaBuf b = buffers[i];
-      if (b == null || b.len() > b.buf().remaining() || (receive && b.buf().isReadOnly())) {
+      if (b == null) {
         return fail(WSAEFAULT);
       }
-      total += b.len();
+      java.nio.ByteBuffer bb = b.buf();
+      int len = b.len();
+      int position = bb.position();
+      if (len > bb.limit() - position || (receive && bb.isReadOnly())) {
+        return fail(WSAEFAULT);
+      }
+      regions[2 * i] = position;
+      regions[2 * i + 1] = len;
+      total += len;
     }
     boolean blocking = overlapped == null || !sock.overlapped;
     if ((receive && badOut(flagsOut)) || (blocking && badOut(countOut))
@@ -94,29 +109,33 @@ final class DataCalls {
       sock.readiness.reenable(FD_READ); // every receive call re-enables FD_READ
     }
     if (blocking) {
-      return transferBlocking(queue, buffers, bufferCount, countOut, flagsOut, opFlags);
+      return transferBlocking(queue, buffers, bufferCount, regions, countOut, flagsOut, opFlags,
+          ts);
     }
-    int code = queue.enqueue(buffers, bufferCount, overlapped, routine, null, opFlags);
+    int code = queue.post(buffers, bufferCount, regions, overlapped, routine, opFlags, null, ts);
     if (code != 0) {
-      return fail(code);
+      return fail(code); // WSA_IO_PENDING (rule 2), or a refusal
     }
-    queue.pump();
-    return fail(WSA_IO_PENDING); // rule 2: always correct, and callers must handle it anyway
+    if (countOut != null) {
+      countOut[0] = (int) overlapped.internalHigh(); // rule 25: finished during the call
+    }
+    if (flagsOut != null) {
+      flagsOut[0] = 0;
+    }
+    return 0;
   }
 
   /** Rule 8: post on the thread's private token and park until it completes. */
   private static int transferBlocking(OpQueue queue, WsaBuf[] buffers, int bufferCount,
-      int[] countOut, int[] flagsOut, int opFlags) {
-    ThreadState ts = ThreadState.current();
+      int[] regions, int[] countOut, int[] flagsOut, int opFlags, ThreadState ts) {
     WsaOverlapped token = ts.blockingToken;
     if (Thread.currentThread().isInterrupted()) {
       return fail(WSAEINTR);
     }
-    int code = queue.enqueue(buffers, bufferCount, token, null, ts.thread, opFlags);
+    int code = queue.postBlocking(buffers, bufferCount, regions, opFlags, null, ts);
     if (code != 0) {
       return fail(code);
     }
-    queue.pump();
     ExtendedOptions ext = queue.socket.ext; // SO_RCVTIMEO / SO_SNDTIMEO (rule 38)
     int status = BlockingWaits.awaitBlocking(queue, token, null,
         queue instanceof RecvQueue ? ext.receiveTimeoutMillis() : ext.sendTimeoutMillis());
@@ -171,13 +190,36 @@ final class DataCalls {
     return sock.cancel(overlapped) > 0 || failed(ERROR_NOT_FOUND);
   }
 
+  /**
+   * {@code CancelIo} (rule 27): {@code CancelIoEx} for the operations the calling thread issued on
+   * the socket; true even when there are none.
+   */
   boolean cancelIo(WsaSocket s) {
     NioSocket sock = args.socketArg(s);
-    return sock != null && failed(WSAEOPNOTSUPP); // issue 9 (rule 27) implements it
+    if (sock == null) {
+      return false;
+    }
+    sock.cancelIssuedBy(ThreadState.current());
+    Wsa.setLastError(0);
+    return true;
   }
 
+  /**
+   * {@code SetFileCompletionNotificationModes} (rule 26): {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}
+   * and {@code FILE_SKIP_SET_EVENT_ON_HANDLE}, for good; any other bit is refused with
+   * {@code ERROR_INVALID_PARAMETER}.
+   */
   boolean setFileCompletionNotificationModes(WsaSocket s, int flags) {
     NioSocket sock = args.socketArg(s);
-    return sock != null && failed(WSAEOPNOTSUPP); // issue 9 (rule 26) implements it
+    if (sock == null) {
+      return false;
+    }
+    int known = FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE;
+    if ((flags & ~known) != 0) {
+      return failed(ERROR_INVALID_PARAMETER);
+    }
+    sock.addNotificationModes(flags);
+    Wsa.setLastError(0);
+    return true;
   }
 }

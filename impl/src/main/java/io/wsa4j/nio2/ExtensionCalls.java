@@ -126,7 +126,7 @@ final class ExtensionCalls {
   boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
       int receiveDataLength, int[] bytesReceived, WsaOverlapped overlapped) {
     return acceptEx(listener, acceptSocket, outputBuffer, receiveDataLength, false, 0, 0,
-        overlapped);
+        bytesReceived, overlapped);
   }
 
   /**
@@ -139,12 +139,12 @@ final class ExtensionCalls {
       int receiveDataLength, int localAddressLength, int remoteAddressLength,
       int[] bytesReceived, WsaOverlapped overlapped) {
     return acceptEx(listener, acceptSocket, outputBuffer, receiveDataLength, true,
-        localAddressLength, remoteAddressLength, overlapped);
+        localAddressLength, remoteAddressLength, bytesReceived, overlapped);
   }
 
   private boolean acceptEx(WsaSocket listener, WsaSocket acceptSocket, WsaBuf outputBuffer,
       int receiveDataLength, boolean addresses, int localAddressLength,
-      int remoteAddressLength, WsaOverlapped overlapped) {
+      int remoteAddressLength, int[] bytesReceived, WsaOverlapped overlapped) {
     if (context.isCleanedUp()) {
       return failed(WSANOTINITIALISED);
     }
@@ -176,15 +176,20 @@ final class ExtensionCalls {
     WsaBuf[] first = receiveDataLength > 0
         ? new WsaBuf[] {new WsaBuf(outputBuffer.buf(), receiveDataLength)}
         : NO_BUFFERS;
-    int code = queue.enqueueAcceptEx(first, overlapped, into,
+    int code = queue.postAcceptEx(first, overlapped, into,
         addresses ? outputBuffer : null, receiveDataLength, localAddressLength,
-        remoteAddressLength);
+        remoteAddressLength, ThreadState.current());
+    if (code == WSA_IO_PENDING) {
+      return failed(ERROR_IO_PENDING);
+    }
     if (code != 0) {
       into.acceptDone();
       return failed(code);
     }
-    queue.pump();
-    return failed(ERROR_IO_PENDING);
+    if (bytesReceived != null && bytesReceived.length > 0) {
+      bytesReceived[0] = (int) overlapped.internalHigh(); // rule 25: accepted during the call
+    }
+    return true;
   }
 
   boolean connectEx(WsaSocket s, SocketAddress remote, WsaBuf sendBuffer, int[] bytesSent,
@@ -211,7 +216,16 @@ final class ExtensionCalls {
         ? new WsaBuf[] {sendBuffer}
         : NO_BUFFERS;
     int started = sock.connectEx(a, first, first.length, overlapped);
-    return failed(started == 0 ? ERROR_IO_PENDING : started);
+    if (started == WSA_IO_PENDING) {
+      return failed(ERROR_IO_PENDING);
+    }
+    if (started != 0) {
+      return failed(started);
+    }
+    if (bytesSent != null && bytesSent.length > 0) {
+      bytesSent[0] = (int) overlapped.internalHigh(); // rule 25: connected during the call
+    }
+    return true;
   }
 
   /**

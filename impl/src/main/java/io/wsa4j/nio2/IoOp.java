@@ -50,6 +50,8 @@ final class IoOp {
   WsaCompletionRoutine routine;
   /** The thread whose APC queue gets the routine. */
   ThreadState issuer;
+  /** The thread that made the overlapped call, to tell it the op finished during it (rule 25). */
+  ThreadState caller;
   /** Set for blocking calls: this thread is parked until the token completes. */
   Thread blockingThread;
   /** {@code MSG_WAITALL}: complete only when the buffers are full (or EOF, or an error). */
@@ -91,8 +93,14 @@ final class IoOp {
     this.issuedOn = owner.socket;
   }
 
-  /** Captures the WSABUF array (Windows copies it before the call returns) and positions views. */
-  void capture(WsaBuf[] buffers, int n) {
+  /**
+   * Captures the WSABUF array (Windows copies it before the call returns) and positions views.
+   *
+   * @param regions the position and length of each buffer as the call validated them (position
+   *     of buffer i at 2i, length at 2i+1), so a caller changing them meanwhile cannot make this
+   *     throw; null to read them from the buffers (library-made arrays)
+   */
+  void capture(WsaBuf[] buffers, int n, int[] regions) {
     if (views.length < n) {
       bufs = Arrays.copyOf(bufs, n);
       views = Arrays.copyOf(views, n);
@@ -106,12 +114,13 @@ final class IoOp {
       if (v == null) {
         v = b.buf().duplicate(); // the same WsaBuf is in another pending op
       }
-      int pos = b.buf().position();
-      v.limit(pos + b.len());
+      int pos = regions != null ? regions[2 * i] : b.buf().position();
+      int len = regions != null ? regions[2 * i + 1] : b.len();
+      v.limit(pos + len);
       v.position(pos);
       bufs[i] = b;
       views[i] = v;
-      total += b.len();
+      total += len;
     }
     count = n;
     cursor = 0;
@@ -186,6 +195,7 @@ final class IoOp {
     overlapped = null;
     routine = null;
     issuer = null;
+    caller = null;
     blockingThread = null;
     acceptSocket = null;
     addressBuffer = null;

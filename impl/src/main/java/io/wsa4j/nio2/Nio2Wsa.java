@@ -55,6 +55,8 @@ final class Nio2Wsa implements Wsa {
 
   private final WsaConfig config;
   private final WsaData data;
+  /** Runs the group's pollers and the completion handlers NIO2 hands over (the fast path). */
+  private final IoExecutor io;
   private final AsynchronousChannelGroup group;
   private final StagingPool staging = new StagingPool();
   private final Stats stats = new Stats();
@@ -81,8 +83,9 @@ final class Nio2Wsa implements Wsa {
     this.data = new WsaData(0x0202, "wsa4j on Java NIO2 (" + System.getProperty("os.name") + ")",
         providerName);
     try {
-      this.group = AsynchronousChannelGroup.withFixedThreadPool(config.ioThreads(),
+      this.io = new IoExecutor(
           config.threadFactory() != null ? config.threadFactory() : new IoThreadFactory(number));
+      this.group = io.openGroup(config.ioThreads());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the NIO2 channel group", e);
     }
@@ -101,6 +104,10 @@ final class Nio2Wsa implements Wsa {
 
   StagingPool staging() {
     return staging;
+  }
+
+  IoExecutor io() {
+    return io;
   }
 
   AsynchronousChannelGroup group() {

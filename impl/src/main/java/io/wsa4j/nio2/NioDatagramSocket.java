@@ -200,8 +200,8 @@ final class NioDatagramSocket extends NioSocket {
   }
 
   @Override
-  int cancel(WsaOverlapped token) {
-    int matched = recv.cancel(token) + send.cancel(token);
+  int cancel(WsaOverlapped token, ThreadState by) {
+    int matched = recv.cancel(token, by) + send.cancel(token, by);
     recv.pump(); // a staged datagram may now belong to a later receive
     return matched;
   }

@@ -84,6 +84,8 @@ class NioSocket extends WsaSocket {
    * end of stream.
    */
   private final AtomicInteger connectionError = new AtomicInteger();
+  /** {@code SetFileCompletionNotificationModes} flags set so far; they cannot be cleared. */
+  private volatile int notificationModes;
   /** The completion port this socket is associated with, for good (rule 22). */
   private volatile NioPort port;
   private volatile long completionKey;
@@ -115,6 +117,19 @@ class NioSocket extends WsaSocket {
 
   NioPort port() {
     return port;
+  }
+
+  /** Adds notification modes (rule 26); they stay set for the socket's life. */
+  synchronized void addNotificationModes(int flags) {
+    notificationModes |= flags;
+  }
+
+  /**
+   * {@code FILE_SKIP_COMPLETION_PORT_ON_SUCCESS}: an operation whose call returned success posts
+   * no packet.
+   */
+  boolean skipsPortOnSuccess() {
+    return (notificationModes & FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) != 0;
   }
 
   long completionKey() {
@@ -401,11 +416,14 @@ class NioSocket extends WsaSocket {
   /**
    * Starts a ConnectEx. Windows requires a bound socket.
    *
-   * @return 0 if started, else the Winsock code (no completion indication)
+   * @return 0 if it connected (and sent its first data) during the call (rule 25),
+   *     {@code WSA_IO_PENDING} if it completes later, else the Winsock code (no completion
+   *     indication)
    */
   int connectEx(InetSocketAddress remote, WsaBuf[] first, int firstCount,
       io.wsa4j.WsaOverlapped token) {
     ConnectQueue q;
+    ThreadState ts = ThreadState.current();
     synchronized (this) {
       switch (state) {
         case ST_CONNECTED:
@@ -432,15 +450,14 @@ class NioSocket extends WsaSocket {
         return Errors.toWinsock(e);
       }
       q = new ConnectQueue(this, channel, remote);
-      int code = q.enqueue(first, firstCount, token, null, null, 0);
+      int code = q.enqueueCall(first, firstCount, token, null, ts);
       if (code != 0) {
         return code;
       }
       connecting = q;
       state = ST_CONNECTING;
     }
-    q.pump();
-    return 0;
+    return q.startCall(ts);
   }
 
   /**
@@ -576,6 +593,22 @@ class NioSocket extends WsaSocket {
    * @return how many operations matched
    */
   int cancel(io.wsa4j.WsaOverlapped token) {
+    return cancel(token, null);
+  }
+
+  /** {@code CancelIo}: the operations the thread of {@code by} issued on this socket (rule 27). */
+  int cancelIssuedBy(ThreadState by) {
+    return cancel(null, by);
+  }
+
+  /**
+   * Cancels the operations that match: those on {@code token} (every one when null), and of them
+   * only those the thread of {@code by} issued when {@code by} is not null. Datagram sockets
+   * override it for their queues.
+   *
+   * @return how many operations were cancelled
+   */
+  int cancel(io.wsa4j.WsaOverlapped token, ThreadState by) {
     int matched = 0;
     RecvQueue r = recv;
     SendQueue s = send;
@@ -589,19 +622,19 @@ class NioSocket extends WsaSocket {
       ch = channel;
     }
     if (d != null) {
-      matched += d.cancel(token); // the FIN may still go out; the handle is not recycled
+      matched += d.cancel(token, by); // the FIN may still go out; the handle is not recycled
     }
     if (r != null) {
-      matched += r.cancel(token);
+      matched += r.cancel(token, by);
       r.pump();
     }
     if (s != null) {
-      matched += s.cancel(token);
+      matched += s.cancel(token, by);
     }
     if (a != null) {
-      matched += a.cancel(token) + a.cancelFirstData(token, true);
+      matched += a.cancel(token, by) + a.cancelFirstData(token, by, true);
     }
-    if (c != null && c.cancel(token) > 0) {
+    if (c != null && c.cancel(token, by) > 0) {
       matched++;
       closeQuietly(ch); // a connect cannot be recalled; closing fails it with "aborted"
     }
@@ -679,7 +712,7 @@ class NioSocket extends WsaSocket {
       d.abortAll(notify);
     }
     if (accepts != null) {
-      accepts.cancelFirstData(null, notify); // this listener's AcceptEx still waiting for data
+      accepts.cancelFirstData(null, null, notify); // this listener's AcceptEx still waiting for data
     }
     for (OpQueue q : queues) {
       if (q != null) {

@@ -6,6 +6,7 @@ import static io.wsa4j.Winsock.WSAEINTR;
 import static io.wsa4j.Winsock.WSAEINVAL;
 import static io.wsa4j.Winsock.WSAENOBUFS;
 import static io.wsa4j.Winsock.WSAENOTSOCK;
+import static io.wsa4j.Winsock.WSA_IO_PENDING;
 import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
 
 import io.wsa4j.WsaBuf;
@@ -47,6 +48,12 @@ abstract class OpQueue {
   private IoOp tail;
   /** Operations in the FIFO: bounded by {@link #maxPending} (rule 19). */
   private int pending;
+  /**
+   * Finished ops whose completion routines wait in an issuing thread's APC queue. They still count
+   * against {@link #maxPending} (rule 19): a thread that posts with routines and never waits
+   * alertably runs out of room instead of growing its APC queue without bound.
+   */
+  private int apcs;
   /** Recycled ops, at most {@link #maxPending}. */
   private IoOp free;
   private int freeCount;
@@ -104,24 +111,128 @@ abstract class OpQueue {
   abstract int admissionError();
 
   /** Starts the head operation in NIO2 if none is in flight, after finishing what can finish. */
-  abstract void pump();
+  void pump() {
+    Object io;
+    synchronized (this) {
+      io = nextIo();
+    }
+    if (io != null) {
+      start(io);
+    }
+  }
 
   /**
-   * Queues an operation, or refuses it with no completion indication; the caller then calls
-   * {@link #pump()}.
+   * Under the lock: finishes what needs no I/O and, if an NIO2 call is due, marks the queue busy
+   * and returns what {@link #start} needs; null if nothing is to start. Queues whose pump does
+   * more than one NIO2 call keep this default, which just asks for {@link #pump()}.
+   */
+  Object nextIo() {
+    return PUMP;
+  }
+
+  /** Outside every lock: makes the NIO2 call {@link #nextIo} prepared. */
+  void start(Object io) {
+    pump();
+  }
+
+  /** What the default {@link #nextIo} returns: "run pump() after unlocking". */
+  private static final Object PUMP = new Object();
+
+  /**
+   * An overlapped call: queues the operation and starts it, in one critical section, and tells
+   * whether it finished during the call (rule 25). An op that completes successfully before this
+   * returns has been announced already (token written, event signaled, routine queued, packet
+   * posted unless skip-on-success applies).
+   *
+   * @param regions the buffers' positions and lengths as validated (see {@link IoOp#capture}), or
+   *     null
+   * @param ts the calling thread's state (looked up once per call)
+   * @return 0 if it finished during the call, {@code WSA_IO_PENDING} if not (it completes
+   *     later), else the Winsock code of the refusal (no completion indication)
+   */
+  final int post(WsaBuf[] buffers, int count, int[] regions, WsaOverlapped token,
+      WsaCompletionRoutine routine, int flags, NioSocket acceptSocket, ThreadState ts) {
+    ts.beginCall(token);
+    Object io;
+    synchronized (this) {
+      int code = enqueue(buffers, count, regions, token, routine, null, flags, acceptSocket, ts);
+      if (code != 0) {
+        ts.endCall();
+        return code;
+      }
+      io = nextIo();
+    }
+    if (io != null) {
+      start(io);
+    }
+    return ts.endCall() ? 0 : WSA_IO_PENDING;
+  }
+
+  /**
+   * The first half of {@link #post} for a caller that must update its own state between queuing
+   * and starting (ConnectEx, AcceptEx with an address block); {@link #startCall} is the second
+   * half, outside every lock.
+   *
+   * @return 0 if queued, else the Winsock code of the refusal
+   */
+  final synchronized int enqueueCall(WsaBuf[] buffers, int count, WsaOverlapped token,
+      NioSocket acceptSocket, ThreadState ts) {
+    ts.beginCall(token);
+    int code = enqueue(buffers, count, null, token, null, null, 0, acceptSocket, ts);
+    if (code != 0) {
+      ts.endCall();
+    }
+    return code;
+  }
+
+  /** Starts what {@link #enqueueCall} queued: 0 if it finished during the call, else pending. */
+  final int startCall(ThreadState ts) {
+    pump();
+    return ts.endCall() ? 0 : WSA_IO_PENDING;
+  }
+
+  /**
+   * A blocking call (rule 8): queues the operation on the thread's private token and starts it;
+   * the caller then parks until the token completes.
+   *
+   * @return 0 if queued, else the Winsock code of the refusal
+   */
+  final int postBlocking(WsaBuf[] buffers, int count, int[] regions, int flags,
+      NioSocket acceptSocket, ThreadState ts) {
+    Object io;
+    synchronized (this) {
+      int code = enqueue(buffers, count, regions, ts.blockingToken, null, ts.thread, flags,
+          acceptSocket, ts);
+      if (code != 0) {
+        return code;
+      }
+      io = nextIo();
+    }
+    if (io != null) {
+      start(io);
+    }
+    return 0;
+  }
+
+  /**
+   * Queues an operation without starting it, for queues that complete or start it their own way
+   * (an ioctl's immediate op, DisconnectEx); the caller starts it. A blocking op's thread is the
+   * calling one.
    *
    * @return 0 if queued, else the Winsock code of the refusal
    */
   final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
       WsaCompletionRoutine routine, Thread blockingThread, int flags) {
-    return enqueue(buffers, count, token, routine, blockingThread, flags, null);
+    return enqueue(buffers, count, null, token, routine, blockingThread, flags, null,
+        ThreadState.current());
   }
 
-  /** As above, for an accept into {@code acceptSocket}. */
-  final synchronized int enqueue(WsaBuf[] buffers, int count, WsaOverlapped token,
-      WsaCompletionRoutine routine, Thread blockingThread, int flags, NioSocket acceptSocket) {
+  /** Queues an operation, or refuses it with no completion indication. Under the lock. */
+  private int enqueue(WsaBuf[] buffers, int count, int[] regions, WsaOverlapped token,
+      WsaCompletionRoutine routine, Thread blockingThread, int flags, NioSocket acceptSocket,
+      ThreadState ts) {
     int code = closed ? WSAENOTSOCK : admissionError();
-    if (code == 0 && pending >= maxPending) {
+    if (code == 0 && pending + apcs >= maxPending) {
       code = WSAENOBUFS;
     }
     if (code == 0 && !TOKENS.tryBegin(token)) {
@@ -131,7 +242,7 @@ abstract class OpQueue {
       return code;
     }
     if (routine == null && blockingThread == null) {
-      WsaEvent event = token.event(); // starting an operation resets its event (rule 3)
+      WsaEvent event = token.event(); // final: no user code. Starting resets the event (rule 3)
       if (event instanceof NioEvent) {
         ((NioEvent) event).reset();
       }
@@ -143,11 +254,12 @@ abstract class OpQueue {
     } else {
       op = new IoOp(this);
     }
-    op.capture(buffers, count);
+    op.capture(buffers, count, regions);
     op.issuedOn = socket;
     op.overlapped = token;
     op.routine = routine;
-    op.issuer = routine != null && blockingThread == null ? ThreadState.current() : null;
+    op.issuer = routine != null && blockingThread == null ? ts : null;
+    op.caller = blockingThread == null ? ts : null;
     op.blockingThread = blockingThread;
     op.acceptSocket = acceptSocket;
     op.kind = kind;
@@ -191,11 +303,12 @@ abstract class OpQueue {
    * are the calling threads' own, as {@code CancelSynchronousIo} would be), nor is an AcceptEx of
    * another socket waiting here for its first data (scenario 49: it belongs to the listener).
    *
+   * @param by only the ops this thread issued ({@code CancelIo}, rule 27), or null for all
    * @return how many ops matched
    */
-  final int cancel(WsaOverlapped token) {
+  final int cancel(WsaOverlapped token, ThreadState by) {
     return cancelWhere(op -> op.issuedOn == socket && op.blockingThread == null && !op.detached
-        && (token == null || op.overlapped == token), true);
+        && (token == null || op.overlapped == token) && (by == null || op.caller == by), true);
   }
 
   /** Aborts the accepts into {@code acceptSocket}, blocking ones included (it is being closed). */
@@ -207,9 +320,10 @@ abstract class OpQueue {
    * Aborts the AcceptEx ops of {@code listener} (those started with {@code token}, or all) that
    * wait here, on their accepted socket, for the first data.
    */
-  final int cancelIssuedOn(NioSocket listener, WsaOverlapped token, boolean notify) {
+  final int cancelIssuedOn(NioSocket listener, WsaOverlapped token, ThreadState by,
+      boolean notify) {
     return cancelWhere(op -> op.issuedOn == listener
-        && (token == null || op.overlapped == token), notify);
+        && (token == null || op.overlapped == token) && (by == null || op.caller == by), notify);
   }
 
   private synchronized int cancelWhere(Predicate<IoOp> matches, boolean notify) {
@@ -232,6 +346,16 @@ abstract class OpQueue {
       op = next;
     }
     return matched;
+  }
+
+  /** {@link Completions} queued an op's routine. Under the lock. */
+  final void apcQueued() {
+    apcs++;
+  }
+
+  /** A queued routine was taken off its APC queue to run: its room is free again. */
+  final synchronized void apcRan() {
+    apcs--;
   }
 
   /** Takes an op back for reuse. Any thread; ops of a closed queue are left to the GC. */

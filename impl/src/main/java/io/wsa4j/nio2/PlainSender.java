@@ -1,6 +1,7 @@
 package io.wsa4j.nio2;
 
 import static io.wsa4j.Winsock.WSAEWOULDBLOCK;
+import static io.wsa4j.Winsock.WSA_IO_PENDING;
 
 import io.wsa4j.WsaBuf;
 import java.nio.ByteBuffer;
@@ -94,12 +95,11 @@ final class PlainSender {
 
   private int post(Chunk c, int len) {
     c.buf.len(len);
-    int code = queue.enqueue(c.one, 1, c, null, null, 0);
-    if (code != 0) {
+    int code = queue.post(c.one, 1, null, c, null, 0, null, ThreadState.current());
+    if (code != 0 && code != WSA_IO_PENDING) {
       chunkDone(c); // refused (shutdown, reset, closed): nothing was taken
       return -code;
     }
-    queue.pump();
     return len;
   }
 

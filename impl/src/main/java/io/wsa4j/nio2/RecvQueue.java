@@ -1,5 +1,6 @@
 package io.wsa4j.nio2;
 
+import static io.wsa4j.Winsock.WSAENOBUFS;
 import static io.wsa4j.Winsock.WSAENOTSOCK;
 import static io.wsa4j.Winsock.WSAESHUTDOWN;
 import static io.wsa4j.Winsock.WSAEWOULDBLOCK;
@@ -44,9 +45,11 @@ final class RecvQueue extends OpQueue {
    * The staging capacity a zero-byte receive reads with. It starts at the smallest class, so an
    * idle connection holds 1 KiB; a read that fills it means data is flowing, and the next one
    * reads more (up to 64 KiB), so that the receive that follows gets a whole message at once, as
-   * on Windows where it takes everything the kernel holds; a read of under a quarter of it takes
-   * it one class down. An idle connection holds the class of its last read: 1 KiB after small
-   * messages, at most 64 KiB.
+   * on Windows where it takes everything the kernel holds; a read that does not fill it drained
+   * the connection, and the next zero-byte read is back at 1 KiB. So an idle connection with a
+   * zero-byte receive posted holds 1 KiB, except right after a burst that ended exactly at a full
+   * buffer: then up to 64 KiB, until its next data arrives (a read NIO2 holds cannot be recalled
+   * or resized).
    */
   private int zeroByteCapacity = StagingPool.SMALLEST;
   /**
@@ -96,29 +99,49 @@ final class RecvQueue extends OpQueue {
   @Override
   void closed() {
     if (staging != null && !busy) {
-      pool.give(staging); // with a read in flight NIO2 still owns it: left to the GC
+      pool.give(staging);
+      staging = null; // with a read in flight NIO2 still owns it: given back when NIO2 reports
     }
-    staging = null;
     staged = false;
   }
 
   @Override
-  void pump() {
-    ByteBuffer target;
-    synchronized (this) {
-      deliver();
-      publishLevels();
-      if (busy || closed || eofHeld || (head == null && !probeWanted())) {
+  Object nextIo() {
+    deliver();
+    publishLevels();
+    if (busy || closed || eofHeld || (head == null && !probeWanted())) {
+      return null;
+    }
+    // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
+    busy = true;
+    long wanted = head == null ? 0 : head.remaining;
+    int capacity = stagingCapacity(wanted);
+    if (staging == null || staging.capacity() < capacity
+        || (wanted == 0 && staging.capacity() > capacity)) {
+      ByteBuffer pooled = pool.poll(capacity);
+      if (pooled == null) {
+        return capacity; // allocated outside this lock, in start()
+      }
+      swapStaging(pooled);
+    }
+    return staging.clear();
+  }
+
+  @Override
+  void start(Object io) {
+    while (io instanceof Integer) {
+      io = grow((Integer) io);
+      if (io == null) {
         return;
       }
-      // deliver() leaves nothing staged while a receive waits: the buffer is free to refill
-      target = stagingFor(head == null ? 0 : head.remaining);
-      busy = true;
     }
+    boolean interrupted = IoExecutor.preserveInterrupt();
     try {
-      channel.read(target, null, readHandler);
+      channel.read((ByteBuffer) io, null, readHandler);
     } catch (RuntimeException e) { // e.g. ShutdownChannelGroupException, thrown at the call
       readFailed(e);
+    } finally {
+      IoExecutor.restoreInterrupt(interrupted);
     }
   }
 
@@ -207,20 +230,48 @@ final class RecvQueue extends OpQueue {
   }
 
   /**
-   * The staging buffer for a read on behalf of a receive of {@code wanted} bytes, cleared. It grows
-   * to fit larger receives and shrinks back for a zero-byte receive. Under the lock.
+   * Allocates a staging buffer no pool had, outside the lock. If direct memory has run out, the
+   * receive that needed it fails with {@code WSAENOBUFS}; nothing throws.
+   *
+   * @return what to start next, or null
    */
-  private ByteBuffer stagingFor(long wanted) {
-    int capacity = wanted == 0 ? zeroByteCapacity : StagingPool.capacityFor(wanted);
-    if (staging == null
-        || staging.capacity() < capacity
-        || (wanted == 0 && staging.capacity() > capacity)) {
-      if (staging != null) {
-        pool.give(staging);
+  private Object grow(int capacity) {
+    ByteBuffer fresh = pool.allocate(capacity);
+    Object io;
+    synchronized (this) {
+      busy = false;
+      if (closed) {
+        io = null;
+      } else if (fresh != null) {
+        swapStaging(fresh);
+        fresh = null;
+        io = nextIo();
+      } else if (head != null) {
+        finishHead(WSAENOBUFS); // each failure takes one receive: this ends
+        io = nextIo();
+      } else {
+        io = null; // a readiness probe: it is tried again with the next receive or watch
       }
-      staging = pool.take(capacity);
     }
-    return staging.clear();
+    if (fresh != null) {
+      pool.give(fresh); // closed meanwhile
+    }
+    return io;
+  }
+
+  private void swapStaging(ByteBuffer b) {
+    if (staging != null) {
+      pool.give(staging);
+    }
+    staging = b;
+  }
+
+  /**
+   * The staging capacity for a read on behalf of a receive of {@code wanted} bytes: the class that
+   * holds it, or for a zero-byte receive the adaptive {@link #zeroByteCapacity}. Under the lock.
+   */
+  private int stagingCapacity(long wanted) {
+    return wanted == 0 ? zeroByteCapacity : StagingPool.capacityFor(wanted);
   }
 
   /**
@@ -259,39 +310,61 @@ final class RecvQueue extends OpQueue {
   }
 
   private void readFinished(int n) {
+    Object io;
     synchronized (this) {
       busy = false;
       if (closed) {
+        releaseAfterClose();
         return;
       }
-      if (n >= 0) {
+      if (n < 0) {
+        io = null;
+      } else {
         adaptZeroByteCapacity(n);
         staging.flip();
         staged = n > 0;
+        io = nextIo(); // the finished read and the next start: one critical section
       }
     }
-    if (n < 0) {
-      // asked outside this lock: the send queue calls back into this one
-      SendQueue sends = socket.sendQueue();
-      boolean held = sends != null && sends.holdEofUntilWriteSettles();
-      synchronized (this) {
-        if (held) {
-          eofHeld = true;
-        } else {
-          eof = true; // a write that took a reset has recorded it by now: deliver() checks
-        }
+    if (n >= 0) {
+      if (io != null) {
+        start(io);
+      }
+      return;
+    }
+    // asked outside this lock: the send queue calls back into this one
+    SendQueue sends = socket.sendQueue();
+    boolean held = sends != null && sends.holdEofUntilWriteSettles();
+    synchronized (this) {
+      if (held) {
+        eofHeld = true;
+      } else {
+        eof = true; // a write that took a reset has recorded it by now: deliver() checks
       }
     }
     pump();
   }
 
-  /** Grows the zero-byte read after a read that filled staging, shrinks it after a short one. */
+  /** The read NIO2 held when the socket closed has ended: its buffer goes back to the pool. */
+  private void releaseAfterClose() {
+    if (staging != null) {
+      pool.give(staging);
+      staging = null;
+    }
+  }
+
+  /**
+   * Adapts the read a zero-byte receive makes. A read that filled staging means more is queued in
+   * the kernel: the next one reads four times as much (up to 64 KiB), and it completes at once
+   * rather than waiting. A read that did not fill it drained the connection: the next zero-byte
+   * read, the one likely to wait while the connection idles, is back to the smallest class.
+   */
   private void adaptZeroByteCapacity(int n) {
     int capacity = staging.capacity();
     if (n == capacity) {
       zeroByteCapacity = Math.min(StagingPool.LARGEST, Math.max(zeroByteCapacity, capacity) * 4);
-    } else if (n < capacity / 4) {
-      zeroByteCapacity = Math.max(StagingPool.SMALLEST, capacity / 4); // one class down
+    } else {
+      zeroByteCapacity = StagingPool.SMALLEST;
     }
   }
 
@@ -308,13 +381,18 @@ final class RecvQueue extends OpQueue {
   }
 
   private void readFailed(Throwable exc) {
+    Object io;
     synchronized (this) {
       busy = false;
       if (closed) {
+        releaseAfterClose();
         return;
       }
       error = socket.connectionFailed(Errors.toWinsock(exc));
+      io = nextIo(); // fails every receive with the sticky error
     }
-    pump(); // fails every receive with the sticky error
+    if (io != null) {
+      start(io);
+    }
   }
 }

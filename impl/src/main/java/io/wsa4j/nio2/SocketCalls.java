@@ -114,9 +114,8 @@ final class SocketCalls {
     ThreadState ts = ThreadState.current();
     AcceptQueue queue = listener.acceptQueue();
     WsaOverlapped token = ts.blockingToken;
-    int code = queue.enqueue(NO_BUFFERS, 0, token, null, ts.thread, 0, fresh);
+    int code = queue.postBlocking(NO_BUFFERS, 0, null, 0, fresh, ts);
     if (code == 0) {
-      queue.pump();
       code = BlockingWaits.awaitBlocking(queue, token, fresh);
     }
     if (code != 0) {

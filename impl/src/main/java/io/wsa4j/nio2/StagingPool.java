@@ -1,6 +1,7 @@
 package io.wsa4j.nio2;
 
 import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
 
 /**
  * Direct buffers that receives land in before they are copied to the caller (see
@@ -21,7 +22,15 @@ final class StagingPool {
   private final ByteBuffer[][] free = new ByteBuffer[CLASSES][];
   private final int[] count = new int[CLASSES];
 
+  /** Makes the direct buffers; tests substitute one that runs out. */
+  private final IntFunction<ByteBuffer> allocator;
+
   StagingPool() {
+    this(ByteBuffer::allocateDirect);
+  }
+
+  StagingPool(IntFunction<ByteBuffer> allocator) {
+    this.allocator = allocator;
     for (int c = 0; c < CLASSES; c++) {
       free[c] = new ByteBuffer[(int) (MAX_POOLED_BYTES / capacityOf(c))];
     }
@@ -44,8 +53,11 @@ final class StagingPool {
     return Integer.numberOfTrailingZeros(capacity / SMALLEST) / 2;
   }
 
-  /** A cleared buffer of exactly {@code capacity} bytes (a value of {@link #capacityFor}). */
-  ByteBuffer take(int capacity) {
+  /**
+   * A pooled, cleared buffer of exactly {@code capacity} bytes (a value of {@link #capacityFor}),
+   * or null if none is free. Never allocates: callers may hold their own locks.
+   */
+  ByteBuffer poll(int capacity) {
     int c = classOf(capacity);
     ByteBuffer[] stack = free[c];
     synchronized (stack) {
@@ -55,7 +67,26 @@ final class StagingPool {
         return b.clear();
       }
     }
-    return ByteBuffer.allocateDirect(capacity);
+    return null;
+  }
+
+  /**
+   * A new direct buffer of {@code capacity} bytes, or null when direct memory is exhausted (the
+   * operation that needed it then fails with {@code WSAENOBUFS}). Call with no lock held: the
+   * JDK may wait here for the GC to free direct memory.
+   */
+  ByteBuffer allocate(int capacity) {
+    try {
+      return allocator.apply(capacity);
+    } catch (OutOfMemoryError e) {
+      return null;
+    }
+  }
+
+  /** {@link #poll}, else {@link #allocate}: a buffer, or null when memory is exhausted. */
+  ByteBuffer take(int capacity) {
+    ByteBuffer b = poll(capacity);
+    return b != null ? b : allocate(capacity);
   }
 
   /** Returns a buffer no one uses any more. */

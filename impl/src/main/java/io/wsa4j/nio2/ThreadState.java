@@ -2,6 +2,8 @@ package io.wsa4j.nio2;
 
 import io.wsa4j.WsaCompletionRoutine;
 import io.wsa4j.WsaOverlapped;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,14 +17,35 @@ import java.util.concurrent.locks.LockSupport;
 final class ThreadState {
   private static final System.Logger LOG = System.getLogger("io.wsa4j");
   private static final ThreadLocal<ThreadState> CURRENT = ThreadLocal.withInitial(ThreadState::new);
+  private static final Object INLINE = new Object();
+  private static final VarHandle CALL;
+
+  static {
+    try {
+      CALL = MethodHandles.lookup().findVarHandle(ThreadState.class, "call", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   final Thread thread = Thread.currentThread();
   /** The token of this thread's blocking send/recv; only one is in progress at a time. */
   final WsaOverlapped blockingToken = new WsaOverlapped();
   /** This thread's place on a completion port's waiter stack. */
   final NioPort.Waiter portWaiter = new NioPort.Waiter(thread);
+  /** Scratch: the validated position and length of each buffer of the call in progress. */
+  private int[] regions = new int[8];
   /** Scratch out-parameter for {@link NioPort#take}. */
   final int[] outcome = new int[1];
+
+  /**
+   * The overlapped call this thread is making (rule 25): its token while the call runs, then
+   * {@link #INLINE} if the operation completed successfully before the call returned, null
+   * otherwise. The announcer and the returning call race for it with one atomic step each, so
+   * exactly one of "returned 0" and "returned WSA_IO_PENDING" holds, and skip-on-success (rule 26)
+   * drops the packet only of an operation whose call returned 0.
+   */
+  private volatile Object call;
 
   /** FIFO of finished ops whose routines are due; guarded by this. */
   private IoOp apcHead;
@@ -30,6 +53,32 @@ final class ThreadState {
 
   static ThreadState current() {
     return CURRENT.get();
+  }
+
+  /** Scratch room for the regions of {@code buffers} buffers (see {@link IoOp#capture}). */
+  int[] regions(int buffers) {
+    if (regions.length < 2 * buffers) {
+      regions = new int[2 * buffers];
+    }
+    return regions;
+  }
+
+  /** An overlapped call on {@code token} starts; before its op is queued. */
+  void beginCall(WsaOverlapped token) {
+    call = token;
+  }
+
+  /**
+   * The op of {@code token} completed successfully: if its call is still running, it now returns
+   * 0 (rule 25). Any thread; called by {@link Completions}.
+   */
+  boolean claimInline(WsaOverlapped token) {
+    return CALL.compareAndSet(this, token, INLINE);
+  }
+
+  /** The call returns: whether its op completed during it. */
+  boolean endCall() {
+    return CALL.getAndSet(this, null) == INLINE;
   }
 
   /**
@@ -84,7 +133,9 @@ final class ThreadState {
       WsaOverlapped overlapped = op.overlapped;
       int error = op.status;
       int bytes = op.transferred;
+      OpQueue owner = op.owner;
       op.recycle(); // the op may be reused by the routine's own next post
+      owner.apcRan();
       try {
         routine.complete(error, bytes, overlapped, 0);
       } catch (RuntimeException | Error e) {

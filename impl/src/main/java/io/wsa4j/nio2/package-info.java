@@ -34,6 +34,11 @@
  *       context's {@link io.wsa4j.nio2.DatagramSelector} thread, stopped at cleanup.
  *   <li>{@link io.wsa4j.nio2.Completions}: the one place a finished operation is announced
  *       (status, then event / APC queue / waiting thread).
+ *   <li>{@link io.wsa4j.nio2.IoExecutor}: the channel group's executor. The group is not a fixed
+ *       pool, so NIO2 attempts every read and write on the thread that starts it; the executor
+ *       runs the completion handlers NIO2 hands over on the calling thread, as a trampoline (the
+ *       fast path, rule 25). {@link io.wsa4j.nio2.OpQueue#post} tells the call whether its
+ *       operation finished before it returned.
  *   <li>{@link io.wsa4j.nio2.ThreadState}: a thread's APC queue and its private token for
  *       blocking calls. {@link io.wsa4j.nio2.WaitList}: threads parked on an event or socket.
  *   <li>{@link io.wsa4j.nio2.Errors}: NIO2 exceptions to Winsock and Win32 codes.
@@ -42,6 +47,7 @@
  * <h2>Conventions</h2>
  * Locks are the queue objects themselves ({@code synchronized (this)}); fields they guard say so.
  * Nothing here ever calls user code while holding a lock, and no user code runs on an I/O thread:
- * completion routines run only in the issuing thread's alertable waits.
+ * completion routines run only in the issuing thread's alertable waits. No lock is held across an
+ * NIO2 read or write: its handler may run inline, on the same thread, before the call returns.
  */
 package io.wsa4j.nio2;

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -56,13 +57,24 @@ class CancelUnderLoadTest extends WsaFixture {
     Conn c = connect();
     WsaCompletionPort port = newPort();
     associate(c.s(), port, KEY);
+    // The peer writes chunk i only once the test grants it. Usually the test grants several
+    // chunks ahead (the stream flows and most receives complete during the call); now and then it
+    // waits until everything granted has arrived, posts receives into the empty connection and
+    // cancels them: those receives are pending for sure, so the run proves the abort path too.
     Random peerRnd = new Random(rnd.nextLong());
+    List<Integer> ends = new ArrayList<>();
+    for (int off = 0; off < stream.length; ) {
+      off += Math.min(stream.length - off, 1 + peerRnd.nextInt(64 * 1024));
+      ends.add(off);
+    }
+    Semaphore credits = new Semaphore(0);
     fork("streaming-peer", () -> {
       OutputStream out = c.peer().getOutputStream();
-      for (int off = 0; off < stream.length; ) {
-        int n = Math.min(stream.length - off, 1 + peerRnd.nextInt(64 * 1024));
-        out.write(stream, off, n);
-        off += n;
+      int off = 0;
+      for (int end : ends) {
+        credits.acquire();
+        out.write(stream, off, end - off);
+        off = end;
       }
       c.peer().shutdownOutput();
       return null;
@@ -74,6 +86,8 @@ class CancelUnderLoadTest extends WsaFixture {
     long lastSuccess = -1;
     int aborted = 0;
     int cancels = 0;
+    int granted = 0;
+    int grantedBytes = 0;
     boolean eof = false;
     while (!eof || !outstanding.isEmpty()) {
       int target = 1 + rnd.nextInt(3);
@@ -81,7 +95,15 @@ class CancelUnderLoadTest extends WsaFixture {
         Recv r = post(c, kind, seq++);
         outstanding.add(r);
       }
-      if (!outstanding.isEmpty() && rnd.nextInt(10) < 4) {
+      boolean drained = offset == grantedBytes && granted < ends.size();
+      if (drained && rnd.nextBoolean()) {
+        Recv fresh = post(c, kind, seq++); // into an empty connection: it pends
+        outstanding.add(fresh);
+        assertTrue(wsa.cancelIoEx(c.s(), fresh),
+            () -> "a receive posted into an empty connection was not pending: "
+                + WsaError.name(Wsa.getLastError()));
+        cancels++;
+      } else if (!outstanding.isEmpty() && rnd.nextInt(10) < 4) {
         List<Recv> list = new ArrayList<>(outstanding);
         WsaOverlapped which = rnd.nextBoolean() ? null : list.get(rnd.nextInt(list.size()));
         boolean ok = wsa.cancelIoEx(c.s(), which);
@@ -89,6 +111,13 @@ class CancelUnderLoadTest extends WsaFixture {
         assertTrue(ok || code == ERROR_NOT_FOUND,
             () -> "cancelIoEx: " + code + " " + WsaError.name(code));
         cancels++;
+      }
+      if (drained) {
+        int batch = 1 + rnd.nextInt(8);
+        for (int i = 0; i < batch && granted < ends.size(); i++) {
+          grantedBytes = ends.get(granted++);
+          credits.release();
+        }
       }
       Dequeued d = awaitPacket(port);
       Recv r = (Recv) d.overlapped();

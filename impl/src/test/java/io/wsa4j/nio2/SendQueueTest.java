@@ -27,8 +27,8 @@ class SendQueueTest {
 
   private WsaOverlapped post(WsaBuf[] buffers) {
     WsaOverlapped token = f.token();
-    assertEquals(0, f.send.enqueue(buffers, buffers.length, token, null, null, 0));
-    f.send.pump();
+    int r = f.send.post(buffers, buffers.length, null, token, null, 0, null, ThreadState.current());
+    assertTrue(r == 0 || r == WSA_IO_PENDING, "posted: " + r);
     return token;
   }
   /** Counts each token's announcements: one routine call per announcement, run here. */
@@ -39,8 +39,9 @@ class SendQueueTest {
 
   private WsaOverlapped postCounted(WsaBuf[] buffers) {
     WsaOverlapped token = f.token();
-    assertEquals(0, f.send.enqueue(buffers, buffers.length, token, counting, null, 0));
-    f.send.pump();
+    int r = f.send.post(buffers, buffers.length, null, token, counting, 0, null,
+        ThreadState.current());
+    assertTrue(r == 0 || r == WSA_IO_PENDING, "posted: " + r);
     return token;
   }
 
@@ -96,7 +97,7 @@ class SendQueueTest {
     assertTrue(second.event().isSignaled());
     WsaBuf[] later = bufs("c");
     assertEquals(WSAECONNABORTED,
-        f.send.enqueue(later, 1, f.token(), null, null, 0), "later sends fail at once");
+        f.send.post(later, 1, null, f.token(), null, 0, null, ThreadState.current()), "later sends fail at once");
   }
 
   @Test
@@ -120,10 +121,10 @@ class SendQueueTest {
       post(bufs("z"));
     }
     WsaOverlapped refused = f.token();
-    assertEquals(WSAENOBUFS, f.send.enqueue(bufs("z"), 1, refused, null, null, 0));
+    assertEquals(WSAENOBUFS, f.send.post(bufs("z"), 1, null, refused, null, 0, null, ThreadState.current()));
     assertFalse(refused.internal() == STATUS_PENDING, "a refused call leaves the token alone");
     f.fake.writeSome(1);
-    assertEquals(0, f.send.enqueue(bufs("z"), 1, refused, null, null, 0),
+    assertEquals(WSA_IO_PENDING, f.send.post(bufs("z"), 1, null, refused, null, 0, null, ThreadState.current()),
         "room again once one completed");
   }
 
@@ -135,6 +136,6 @@ class SendQueueTest {
     org.mockito.Mockito.verify(f.fake.channel, org.mockito.Mockito.never()).shutdownOutput();
     f.fake.writeSome(4);
     org.mockito.Mockito.verify(f.fake.channel).shutdownOutput();
-    assertEquals(WSAESHUTDOWN, f.send.enqueue(bufs("late"), 1, f.token(), null, null, 0));
+    assertEquals(WSAESHUTDOWN, f.send.post(bufs("late"), 1, null, f.token(), null, 0, null, ThreadState.current()));
   }
 }
