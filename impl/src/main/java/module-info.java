@@ -5,6 +5,7 @@
 module io.wsa4j.nio2 {
   requires io.wsa4j.api;
   requires java.management;
+  requires jdk.net;
 
   provides io.wsa4j.WsaProvider with io.wsa4j.nio2.Nio2Provider;
 }

@@ -638,6 +638,9 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code ioctlsocket}: {@link Winsock#FIONBIO} ({@code argp[0] != 0}: non-blocking) or
    * {@link Winsock#FIONREAD} ({@code argp[0]} receives the bytes a receive would return now).
+   * Difference: FIONREAD counts the bytes wsa4j has already read from the kernel (at most one
+   * staging read, 64 KiB), where Windows counts the whole socket buffer; the first FIONREAD on a
+   * socket starts that read, so it may say 0 while data is on its way.
    *
    * @param s the socket
    * @param cmd {@code FIONBIO} or {@code FIONREAD}
@@ -650,7 +653,13 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSAEventSelect}: makes {@code s} non-blocking and records each {@code FD_*} event of
    * {@code networkEvents} as it happens, signaling {@code event}; {@code (null, 0)} cancels the
-   * selection.
+   * selection. Level-triggered and re-enabled as the Microsoft page says: {@code FD_READ} again
+   * after a receive that leaves data, {@code FD_ACCEPT} after an accept that leaves connections,
+   * {@code FD_WRITE} after a send refused with {@code WSAEWOULDBLOCK} once there is room;
+   * {@code FD_CONNECT} and {@code FD_CLOSE} once, with their codes. Events already true are
+   * recorded at once; a socket {@link #accept} returns inherits the selection. Difference:
+   * {@code FD_CLOSE} is recorded once the bytes before the end of stream have been received
+   * (Windows may record it with data unread); {@code FD_OOB} is never recorded.
    *
    * @param s the socket
    * @param event the event to signal, or null with {@code networkEvents} 0
@@ -668,7 +677,8 @@ public interface Wsa extends AutoCloseable {
    * @param event the event to reset, or null
    * @param out the record to fill
    * @return 0, or {@code SOCKET_ERROR}: {@code WSAEFAULT} (null {@code out}),
-   *     {@code WSAENOTSOCK}, {@code WSA_INVALID_HANDLE}
+   *     {@code WSAENOTSOCK}, {@code WSAEINVAL} (an event that is not valid, as the Microsoft page
+   *     lists)
    */
   int enumNetworkEvents(WsaSocket s, WsaEvent event, WsaNetworkEvents out);
 
@@ -683,7 +693,11 @@ public interface Wsa extends AutoCloseable {
    * @param exceptfds sockets to check for a failed non-blocking connect; may be null
    * @param timeout null waits forever; {@code (0, 0)} polls
    * @return the number of ready sockets, 0 on timeout, or {@code SOCKET_ERROR}:
-   *     {@code WSAEINVAL} (all sets null or empty), {@code WSAENOTSOCK}, {@code WSAEINTR}
+   *     {@code WSAEINVAL} (all sets null or empty, a negative timeout), {@code WSAENOTSOCK},
+   *     {@code WSAEINTR} (interrupted), {@code WSA_OPERATION_ABORTED} (cleanup during the wait).
+   *     A socket closed during the wait is reported ready in the read set. Difference: readiness
+   *     is known once wsa4j has read (see {@link #ioctlsocket}); {@code select} cannot be woken by
+   *     another thread other than by closing one of its sockets
    */
   int select(int nfds, WsaFdSet readfds, WsaFdSet writefds, WsaFdSet exceptfds,
       WsaTimeval timeout);
@@ -696,7 +710,11 @@ public interface Wsa extends AutoCloseable {
    * @param fds how many entries of {@code fdArray} to use
    * @param timeoutMillis 0 polls; -1 waits forever
    * @return how many entries have a non-zero {@code revents}, 0 on timeout, or
-   *     {@code SOCKET_ERROR}: {@code WSAEINVAL}, {@code WSAEFAULT}, {@code WSAEINTR}
+   *     {@code SOCKET_ERROR}: {@code WSAEINVAL} (no entries, unknown events),
+   *     {@code WSAEFAULT}, {@code WSAEINTR}, {@code WSA_OPERATION_ABORTED} (cleanup during the
+   *     wait). {@code POLLHUP} once the stream ended (with {@code POLLERR} after a reset),
+   *     {@code POLLERR} after a failed non-blocking connect, {@code POLLNVAL} for a closed or
+   *     foreign socket
    */
   int poll(WsaPollFd[] fdArray, int fds, int timeoutMillis);
 
@@ -704,15 +722,17 @@ public interface Wsa extends AutoCloseable {
 
   /**
    * {@code send}: sends {@code buf[off .. off+len)}; blocks until all is sent, or on a
-   * non-blocking socket sends what fits now.
+   * non-blocking socket takes the bytes whole (never a partial count, as Windows) into the send
+   * buffer, behind the sends before it. Difference: that buffer is wsa4j's, and holds at most
+   * 64 KiB plus one send, where Windows' limit is the socket's send buffer.
    *
    * @param s the socket
    * @param buf the data
    * @param off the first byte
    * @param len how many bytes
-   * @param flags 0
+   * @param flags 0 ({@code MSG_OOB} and {@code MSG_DONTROUTE} fail with {@code WSAEOPNOTSUPP})
    * @return the bytes sent, or {@code SOCKET_ERROR} ({@code WSAEWOULDBLOCK} when non-blocking
-   *     and nothing fits, {@code WSAEFAULT}, {@code WSAENOTCONN}, …)
+   *     and the buffer is full, {@code WSAEFAULT}, {@code WSAENOTCONN}, …)
    */
   int send(WsaSocket s, byte[] buf, int off, int len, int flags);
 
@@ -724,7 +744,8 @@ public interface Wsa extends AutoCloseable {
    * @param buf the buffer
    * @param off the first byte to write
    * @param len the room
-   * @param flags 0 or {@code MSG_PEEK}
+   * @param flags 0, {@code MSG_PEEK}, or {@code MSG_WAITALL} (blocking sockets only: on a
+   *     non-blocking one it fails with {@code WSAEOPNOTSUPP}, as the Microsoft page says)
    * @return the bytes received (0: the peer closed), or {@code SOCKET_ERROR}
    */
   int recv(WsaSocket s, byte[] buf, int off, int len, int flags);
@@ -759,6 +780,18 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSASendTo}: sends one datagram made of all the buffers, overlapped or not.
    *
+   * <p>As on Windows (API.md rule 34): the gather of {@code buffers} is one datagram, sent whole
+   * or not at all; a send the kernel takes at once returns 0 with the count, its completion
+   * indicated as for a later one (rule 25); one that finds the socket buffer full is pending
+   * until there is room. More than 65,507 bytes (IPv4) or 65,527 (IPv6) fail with
+   * {@code WSAEMSGSIZE}; a broadcast address without {@code SO_BROADCAST} with
+   * {@code WSAEACCES}; no {@code to} on an unconnected socket with {@code WSAEDESTADDRREQ}. An
+   * unbound socket is bound to a free port first.
+   *
+   * <p>Differences: on a connected socket, a {@code to} other than the peer fails with
+   * {@code WSAEISCONN} (the JDK sends a connected channel's datagrams to its peer only); on a
+   * stream socket the call fails with {@code WSAEOPNOTSUPP} (use {@code send}).
+   *
    * @param s the socket
    * @param buffers the data, gathered into one datagram
    * @param bufferCount how many elements of {@code buffers} to use
@@ -775,6 +808,21 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSARecvFrom}: receives one datagram into the buffers and its source into
    * {@code fromOut[0]}, written when the receive completes.
+   *
+   * <p>As on Windows (API.md rule 34): posted receives take one datagram each, in arrival order;
+   * a datagram already waiting completes the call at once (rule 25). A datagram larger than the
+   * buffers fills them, the rest is lost, and the receive fails with {@code WSAEMSGSIZE}
+   * ({@code ERROR_MORE_DATA} through a completion port) with the count written in
+   * {@code internalHigh()}, in {@code numberOfBytesRecvd} and by {@code getOverlappedResult} (the
+   * exception to rule 11). After {@code connect}, only the peer's datagrams arrive, and an ICMP
+   * port-unreachable fails the receive it reaches with {@code WSAECONNRESET}
+   * ({@code ERROR_PORT_UNREACHABLE}, 1234, through a port); the next receive waits as before. An
+   * unbound socket fails with {@code WSAEINVAL}; {@code MSG_WAITALL} with {@code WSAEOPNOTSUPP}.
+   *
+   * <p>Differences: datagrams land in a library buffer of 64 KiB and are copied into
+   * {@code buffers} (the JDK would silently cut a datagram to the buffer it is given); an ICMP
+   * error reaches unconnected sockets on Windows but not on Linux; on a stream socket the call
+   * fails with {@code WSAEOPNOTSUPP} (use {@code recv}).
    *
    * @param s the socket
    * @param buffers the buffers, filled in order

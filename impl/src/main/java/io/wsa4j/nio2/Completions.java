@@ -33,8 +33,10 @@ final class Completions {
     op.done = true;
     op.status = status;
     // a send keeps the count of the bytes that went even when it fails or is aborted part-way,
-    // as Windows leaves them in InternalHigh; a failed receive delivered nothing
-    int bytes = status == 0 || op.owner instanceof SendQueue ? op.transferred : 0;
+    // as Windows leaves them in InternalHigh; a failed receive delivered nothing, except a
+    // truncated datagram, which reports the bytes it filled (rule 34, the exception to rule 11)
+    int bytes = status == 0 || status == io.wsa4j.Winsock.WSAEMSGSIZE
+        || op.owner instanceof SendQueue ? op.transferred : 0;
     WsaOverlapped token = op.overlapped;
     if (token != null) {
       TOKENS.complete(token, status, bytes);
@@ -58,8 +60,10 @@ final class Completions {
       boolean inline = status == 0 && op.caller != null && op.caller.claimInline(token);
       NioPort port = socket.port();
       if (notify && port != null && !(inline && socket.skipsPortOnSuccess())) {
-        // immediate completions are posted too (rule 22), unless skip-on-success (rule 26)
-        port.post(socket.completionKey(), bytes, token, Errors.toWin32(status), false);
+        // immediate completions are posted too (rule 22), unless skip-on-success (rule 26);
+        // a closed port just drops it
+        port.post(socket.completionKey(), bytes, token,
+            Errors.toWin32(status, op.owner instanceof DatagramQueue), false);
       }
       if (notify && op.routine != null) {
         op.transferred = bytes;

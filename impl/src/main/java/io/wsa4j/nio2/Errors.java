@@ -36,8 +36,9 @@ import java.util.Locale;
  *       {@code IOException}): the texts of {@link #TEXTS}, which are the English texts of the
  *       three platforms' JDKs — glibc and macOS {@code strerror}, the Windows JDK's own table and
  *       the Windows {@code FormatMessage} texts its asynchronous channels report;</li>
- *   <li>the texts of this machine's locale, learned once by {@link LocalErrorTexts} from errors
- *       it provokes on the loopback address: the JDK reports {@code strerror} in the process
+ *   <li>the texts of this machine's locale, learned once per process by {@link LocalErrorTexts}
+ *       (at the first {@code WSAStartup}, when the default locale is not English) from errors it
+ *       provokes on the loopback address: the JDK reports {@code strerror} in the process
  *       locale (it calls {@code setlocale}), so on a German system a reset reads "Die Verbindung
  *       wurde vom Kommunikationspartner zurückgesetzt";</li>
  *   <li>what the type alone implies (a refused connect, an address in use), else
@@ -45,6 +46,9 @@ import java.util.Locale;
  * </ol>
  */
 final class Errors {
+  /** {@code ERROR_PORT_UNREACHABLE} (winerror.h): not among the contract's constants. */
+  static final int ERROR_PORT_UNREACHABLE = 1234;
+
   private Errors() {}
 
   // Winsock codes the contract's Winsock class does not name (yet): the platform reports them
@@ -119,7 +123,9 @@ final class Errors {
       // ENOTCONN "Transport endpoint is not connected" (glibc), "Socket is not connected"
       // (macOS); WSAENOTCONN 10057
       {"is not connected", WSAENOTCONN},
-      // EACCES on bind; WSAEACCES 10013
+      // EMSGSIZE "Message too long" (glibc, macOS): a datagram over the size limit
+      {"message too long", WSAEMSGSIZE},
+      // EACCES on bind, and on a send to a broadcast address without SO_BROADCAST; WSAEACCES 10013
       {"permission denied", WSAEACCES},
       {"forbidden by its access permissions", WSAEACCES},
   };
@@ -213,8 +219,14 @@ final class Errors {
 
   /**
    * The Win32 code {@code GetQueuedCompletionStatus} reports for an operation that failed with
-   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}).
+   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}, or
+   * {@code ERROR_PORT_UNREACHABLE} (1234) on a datagram socket, where it is an ICMP error).
    */
+  static int toWin32(int winsockCode, boolean datagram) {
+    return datagram && winsockCode == WSAECONNRESET ? ERROR_PORT_UNREACHABLE : toWin32(winsockCode);
+  }
+
+  /** As {@link #toWin32(int, boolean)} for a stream socket. */
   static int toWin32(int winsockCode) {
     switch (winsockCode) {
       case 0: return 0;
@@ -226,6 +238,7 @@ final class Errors {
       case WSAEHOSTUNREACH: return ERROR_HOST_UNREACHABLE;
       case WSAEINVAL: return ERROR_INVALID_PARAMETER;
       case WSAENOTSOCK: return ERROR_INVALID_HANDLE;
+      case WSAEMSGSIZE: return ERROR_MORE_DATA; // a truncated datagram (rule 34)
       default: return winsockCode; // 995 and the rest are the same number in both spaces
     }
   }

@@ -31,12 +31,14 @@ import java.util.concurrent.TimeoutException;
  * and macOS {@code strerror}, which the C library translates because the JDK calls
  * {@code setlocale}; on Windows {@code FormatMessage}, translated by the system language. A German
  * Linux says "Verbindungsaufbau abgelehnt" for a refused connect. {@link Errors} knows the English
- * texts; for any other language it asks here. The first such question makes this class provoke,
- * on the loopback address and with the same NIO2 channels the library uses, the errors it can
- * cause deterministically — a refused connect, an address in use, an address not available, a
+ * texts; for any other language it asks here. When the JVM's default locale is not English, the
+ * first {@code WSAStartup} of the process makes this class provoke, on the loopback address and
+ * with the same NIO2 channels the library uses, the errors it can cause deterministically — a refused connect, an address in use, an address not available, a
  * write after a reset (the reset, then the broken pipe), a shutdown after it — and keep the text
- * each produced. It takes a few milliseconds, once per process; a probe that fails or takes more
- * than {@link #PROBE_MS} just teaches nothing. Errors it cannot provoke (timeouts, unreachable
+ * each produced. It takes a few milliseconds, once per process, on the thread that calls
+ * {@code WSAStartup} (never where a lookup happens: lookups run under the queues' locks, where no
+ * NIO2 call may be made); a probe that fails or takes more than {@link #PROBE_MS} just teaches
+ * nothing. Errors it cannot provoke (timeouts, unreachable
  * networks) stay unknown in other languages and are mapped by exception type.
  */
 final class LocalErrorTexts {
@@ -69,19 +71,31 @@ final class LocalErrorTexts {
     return texts;
   }
 
-  /** Lookup in this process's texts; the first call learns them. */
+  /** The texts of this process, once learned; null in an English locale (nothing to learn). */
+  private static volatile LocalErrorTexts learned;
+
+  /** Lookup in this process's learned texts: 0 when none were learned. Never blocks. */
   static int lookup(String message) {
-    return Learned.TEXTS.codeOf(message);
+    LocalErrorTexts t = learned;
+    return t == null ? 0 : t.codeOf(message);
+  }
+
+  /** Learns this process's texts unless the default locale is English or they are known. */
+  static void learnIfLocalized() {
+    if (learned == null && !Locale.getDefault().getLanguage().equals("en")) {
+      learn();
+    }
+  }
+
+  private static synchronized void learn() {
+    if (learned == null) {
+      learned = new LocalErrorTexts(probe());
+    }
   }
 
   private static String normalize(String text) {
     String t = text.strip().toLowerCase(Locale.ROOT);
     return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
-  }
-
-  /** The texts of this process, learned when first needed (class initialization runs it once). */
-  private static final class Learned {
-    static final LocalErrorTexts TEXTS = new LocalErrorTexts(probe());
   }
 
   /** Provokes each error and returns its text → its Winsock code, in probe order. */

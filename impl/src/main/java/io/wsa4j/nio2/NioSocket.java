@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A reused socket is unbound; {@code ConnectEx} accepts it as it is (NIO2 binds it to an
  * ephemeral port when it connects), {@code AcceptEx} as any fresh socket.
  */
-final class NioSocket extends WsaSocket {
+class NioSocket extends WsaSocket {
   private static final System.Logger LOG = System.getLogger("io.wsa4j");
 
   static final int ST_OPEN = 0;
@@ -178,7 +178,7 @@ final class NioSocket extends WsaSocket {
    * The readiness models watch this socket ({@link Readiness#watch}): the listener keeps an accept
    * going, a connection a staging read. Cheap when both run already. No lock held.
    */
-  private void watchLevels() {
+  void watchLevels() {
     AcceptQueue a = accepts;
     if (a != null && !a.isWatched()) {
       a.watch();
@@ -601,7 +601,14 @@ final class NioSocket extends WsaSocket {
     return cancel(null, by);
   }
 
-  private int cancel(io.wsa4j.WsaOverlapped token, ThreadState by) {
+  /**
+   * Cancels the operations that match: those on {@code token} (every one when null), and of them
+   * only those the thread of {@code by} issued when {@code by} is not null. Datagram sockets
+   * override it for their queues.
+   *
+   * @return how many operations were cancelled
+   */
+  int cancel(io.wsa4j.WsaOverlapped token, ThreadState by) {
     int matched = 0;
     RecvQueue r = recv;
     SendQueue s = send;
@@ -748,6 +755,24 @@ final class NioSocket extends WsaSocket {
 
   synchronized int setOption(int index, int value) {
     return options.set(index, value, currentChannel());
+  }
+
+  /**
+   * Sets an NIO2 option on the channel the socket has now, if it supports it.
+   *
+   * @return 0 (also when there is no channel or the option is not supported), or the code
+   */
+  synchronized <T> int setChannelOption(java.net.SocketOption<T> option, T value) {
+    NetworkChannel ch = currentChannel();
+    if (ch == null || !ch.supportedOptions().contains(option)) {
+      return 0;
+    }
+    try {
+      ch.setOption(option, value);
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      return Errors.toWinsock(e);
+    }
   }
 
   synchronized int getOption(int index, int[] out) {

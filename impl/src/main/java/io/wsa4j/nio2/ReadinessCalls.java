@@ -66,6 +66,9 @@ final class ReadinessCalls {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (code == SIO_KEEPALIVE_VALS) {
+      return keepAlive(sock, inBuffer);
+    }
     if (code == FIONBIO) {
       int[] value = {0};
       if (inBuffer instanceof int[] && ((int[]) inBuffer).length > 0) {
@@ -87,8 +90,42 @@ final class ReadinessCalls {
     return 0;
   }
 
+  /**
+   * {@code SIO_KEEPALIVE_VALS} ({@code inBuffer} {@code int[] {onoff, keepalivetime ms,
+   * keepaliveinterval ms}}): {@code SO_KEEPALIVE}, and the idle time and probe interval through
+   * {@code jdk.net.ExtendedSocketOptions} (whole seconds, rounded up) where the platform has them.
+   * Difference: where it has not, or when the socket has no channel yet (not bound, connected or
+   * listening), the times are not applied; only on/off is.
+   */
+  private static int keepAlive(NioSocket sock, Object inBuffer) {
+    if (!(inBuffer instanceof int[]) || ((int[]) inBuffer).length < 3) {
+      return fail(WSAEFAULT);
+    }
+    int[] vals = (int[]) inBuffer;
+    int code = sock.setOption(SocketOptions.indexOf(SOL_SOCKET, SO_KEEPALIVE),
+        vals[0] != 0 ? 1 : 0);
+    if (code == 0 && vals[0] != 0) {
+      code = sock.setChannelOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, seconds(vals[1]));
+    }
+    if (code == 0 && vals[0] != 0) {
+      code = sock.setChannelOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL,
+          seconds(vals[2]));
+    }
+    return code == 0 ? 0 : fail(code);
+  }
+
+  /** Milliseconds (a DWORD) as whole seconds, rounded up, at least 1. */
+  private static int seconds(int millis) {
+    long ms = Integer.toUnsignedLong(millis);
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (ms + 999) / 1000));
+  }
+
   /** FIONREAD: the bytes a recv returns now. The first ask starts the watch that fills it. */
   private static int readable(NioSocket sock) {
+    if (sock instanceof NioDatagramSocket) {
+      sock.readiness.watch();
+      return ((NioDatagramSocket) sock).datagramRecvQueue().readableNow(); // the next datagram
+    }
     RecvQueue q = sock.recvQueue();
     if (q == null) {
       return 0;

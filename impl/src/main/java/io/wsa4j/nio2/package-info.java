@@ -27,6 +27,11 @@
  *   <li>{@link io.wsa4j.nio2.RecvQueue} / {@link io.wsa4j.nio2.SendQueue}: the bounded per-socket
  *       FIFOs that turn NIO2's one-read/one-write limit into Winsock's many posted operations,
  *       with one reusable completion handler each.
+ *   <li>UDP: {@link io.wsa4j.nio2.NioDatagramSocket} (a {@code NioSocket} on a non-blocking
+ *       {@code DatagramChannel}), its {@link io.wsa4j.nio2.DatagramRecvQueue} and
+ *       {@link io.wsa4j.nio2.DatagramSendQueue} (one drain loop in
+ *       {@link io.wsa4j.nio2.DatagramQueue}: the posting thread first, then the selector), and the
+ *       context's {@link io.wsa4j.nio2.DatagramSelector} thread, stopped at cleanup.
  *   <li>{@link io.wsa4j.nio2.Completions}: the one place a finished operation is announced
  *       (status, then event / APC queue / waiting thread).
  *   <li>{@link io.wsa4j.nio2.IoExecutor}: the channel group's executor. The group is not a fixed

@@ -280,6 +280,23 @@ class ReadinessRulesTest extends WsaFixture {
     expect(WSAEFAULT, wsa.ioctl(c.s(), FIONREAD, null, null, returned, null, null));
   }
 
+  @Test
+  @DisplayName("rule 29: WSAIoctl(SIO_KEEPALIVE_VALS) turns SO_KEEPALIVE on and off; a short buffer is WSAEFAULT")
+  void keepAliveValues() throws Exception {
+    Conn c = connect();
+    int[] on = {SENTINEL};
+    assertEquals(0, wsa.ioctl(c.s(), SIO_KEEPALIVE_VALS, new int[] {1, 30_000, 1_000}, null,
+        new int[1], null, null), WsaFixture::lastErrorName);
+    assertEquals(0, wsa.getsockopt(c.s(), SOL_SOCKET, SO_KEEPALIVE, on));
+    assertEquals(1, on[0]);
+    assertEquals(0, wsa.ioctl(c.s(), SIO_KEEPALIVE_VALS, new int[] {0, 0, 0}, null, new int[1],
+        null, null));
+    assertEquals(0, wsa.getsockopt(c.s(), SOL_SOCKET, SO_KEEPALIVE, on));
+    assertEquals(0, on[0]);
+    expect(WSAEFAULT, wsa.ioctl(c.s(), SIO_KEEPALIVE_VALS, new int[] {1}, null, new int[1], null,
+        null));
+  }
+
   // -- rule 30 --
 
   @Test

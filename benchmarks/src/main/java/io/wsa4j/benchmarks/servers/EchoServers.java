@@ -66,7 +66,7 @@ public final class EchoServers implements Callable<Integer> {
   @Option(names = "--nio2-group", paramLabel = "GROUPING",
       description = "nio2: how channels are grouped: groups (one single-thread group and listener"
           + " per I/O thread, SO_REUSEPORT), fixed, fixed1, pool (withThreadPool), cached,"
-          + " default. Default: the fastest measured, groups.")
+          + " default. Default: the fastest measured, pool.")
   String nio2Group;
 
   @Spec

@@ -39,7 +39,7 @@ final class Nio2EchoServer implements BaselineServer {
     DEFAULT;
 
     /** Measured fastest (benchmarks/results/2026-12-02-nio2-groupings.md). */
-    static final Grouping BEST = GROUPS;
+    static final Grouping BEST = POOL;
 
     static Grouping parse(String s) {
       return valueOf(s.toUpperCase(Locale.ROOT));
