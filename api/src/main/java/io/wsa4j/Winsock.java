@@ -24,9 +24,14 @@ public final class Winsock {
   public static final int AF_INET = 2;
   /** IPv6 address family. */
   public static final int AF_INET6 = 23;
-  /** Stream (TCP) socket type; the only type wsa4j supports. */
+  /** Stream (TCP) socket type. */
   public static final int SOCK_STREAM = 1;
-  /** Datagram socket type: refused with {@link #WSAESOCKTNOSUPPORT} (NIO2 has no overlapped UDP). */
+  /**
+   * Datagram (UDP, {@link #IPPROTO_UDP}) socket type: one datagram per {@code sendTo}/{@code
+   * recvFrom}, overlapped in every completion model. NIO2 has no asynchronous datagram channel,
+   * so wsa4j drives non-blocking {@code DatagramChannel}s from a selector thread of its own
+   * (stopped at {@code cleanup}).
+   */
   public static final int SOCK_DGRAM = 2;
   /** TCP protocol number. */
   public static final int IPPROTO_TCP = 6;

@@ -742,6 +742,18 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSASendTo}: sends one datagram made of all the buffers, overlapped or not.
    *
+   * <p>As on Windows (API.md rule 34): the gather of {@code buffers} is one datagram, sent whole
+   * or not at all; a send the kernel takes at once returns 0 with the count, its completion
+   * indicated as for a later one (rule 25); one that finds the socket buffer full is pending
+   * until there is room. More than 65,507 bytes (IPv4) or 65,527 (IPv6) fail with
+   * {@code WSAEMSGSIZE}; a broadcast address without {@code SO_BROADCAST} with
+   * {@code WSAEACCES}; no {@code to} on an unconnected socket with {@code WSAEDESTADDRREQ}. An
+   * unbound socket is bound to a free port first.
+   *
+   * <p>Differences: on a connected socket, a {@code to} other than the peer fails with
+   * {@code WSAEISCONN} (the JDK sends a connected channel's datagrams to its peer only); on a
+   * stream socket the call fails with {@code WSAEOPNOTSUPP} (use {@code send}).
+   *
    * @param s the socket
    * @param buffers the data, gathered into one datagram
    * @param bufferCount how many elements of {@code buffers} to use
@@ -758,6 +770,21 @@ public interface Wsa extends AutoCloseable {
   /**
    * {@code WSARecvFrom}: receives one datagram into the buffers and its source into
    * {@code fromOut[0]}, written when the receive completes.
+   *
+   * <p>As on Windows (API.md rule 34): posted receives take one datagram each, in arrival order;
+   * a datagram already waiting completes the call at once (rule 25). A datagram larger than the
+   * buffers fills them, the rest is lost, and the receive fails with {@code WSAEMSGSIZE}
+   * ({@code ERROR_MORE_DATA} through a completion port) with the count written in
+   * {@code internalHigh()}, in {@code numberOfBytesRecvd} and by {@code getOverlappedResult} (the
+   * exception to rule 11). After {@code connect}, only the peer's datagrams arrive, and an ICMP
+   * port-unreachable fails the receive it reaches with {@code WSAECONNRESET}
+   * ({@code ERROR_PORT_UNREACHABLE}, 1234, through a port); the next receive waits as before. An
+   * unbound socket fails with {@code WSAEINVAL}; {@code MSG_WAITALL} with {@code WSAEOPNOTSUPP}.
+   *
+   * <p>Differences: datagrams land in a library buffer of 64 KiB and are copied into
+   * {@code buffers} (the JDK would silently cut a datagram to the buffer it is given); an ICMP
+   * error reaches unconnected sockets on Windows but not on Linux; on a stream socket the call
+   * fails with {@code WSAEOPNOTSUPP} (use {@code recv}).
    *
    * @param s the socket
    * @param buffers the buffers, filled in order

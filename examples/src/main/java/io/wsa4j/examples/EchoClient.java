@@ -3,15 +3,20 @@ package io.wsa4j.examples;
 import static io.wsa4j.Winsock.AF_INET;
 import static io.wsa4j.Winsock.AF_INET6;
 import static io.wsa4j.Winsock.IPPROTO_TCP;
+import static io.wsa4j.Winsock.IPPROTO_UDP;
 import static io.wsa4j.Winsock.SD_SEND;
 import static io.wsa4j.Winsock.SOCKET_ERROR;
+import static io.wsa4j.Winsock.SOCK_DGRAM;
 import static io.wsa4j.Winsock.SOCK_STREAM;
 import static io.wsa4j.Winsock.WSA_FLAG_OVERLAPPED;
 import static io.wsa4j.Winsock.WSA_IO_PENDING;
+import static io.wsa4j.Winsock.WSA_OPERATION_ABORTED;
+import static io.wsa4j.Winsock.WSA_WAIT_TIMEOUT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
+import io.wsa4j.WsaEvent;
 import io.wsa4j.WsaOverlapped;
 import io.wsa4j.WsaSocket;
 import java.io.BufferedReader;
@@ -22,6 +27,7 @@ import java.io.PrintWriter;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +45,10 @@ import picocli.CommandLine.Spec;
  * {@code WSARecv}s collect the echo, so even a line longer than the socket buffers cannot
  * deadlock against a server that echoes as it reads. Results are collected with
  * {@code WSAGetOverlappedResult(…, fWait = TRUE, …)}.
+ *
+ * <p>With {@code --udp} each line is one datagram, sent with an overlapped {@code WSASendTo};
+ * the echo is one datagram too, taken by an overlapped {@code WSARecvFrom} posted before the
+ * send. A datagram can be lost: after {@code --timeout} milliseconds the line is reported lost.
  */
 @Command(name = "echo-client", sortOptions = false,
     description = "Sends each line of standard input to an echo server and prints the echo.")
@@ -51,6 +61,13 @@ public final class EchoClient implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "7007", paramLabel = "PORT",
       description = "Server port. Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(names = "--udp", description = "Send each line as one UDP datagram and await its echo.")
+  boolean udp;
+
+  @Option(names = "--timeout", defaultValue = "2000", paramLabel = "MILLIS",
+      description = "--udp: how long to wait for each echo. Default: ${DEFAULT-VALUE}.")
+  int timeoutMillis;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
@@ -66,7 +83,11 @@ public final class EchoClient implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     try (Wsa wsa = Wsa.startup()) {
-      run(wsa);
+      if (udp) {
+        runUdp(wsa);
+      } else {
+        run(wsa);
+      }
       return 0;
     } catch (IOException | IllegalStateException e) {
       err.println("echo-client: " + e.getMessage());
@@ -89,6 +110,53 @@ public final class EchoClient implements Callable<Integer> {
       }
       echoLines(new Channel(wsa, s));
       wsa.shutdown(s, SD_SEND); // a graceful end: the server sees 0 bytes and closes its side
+    } finally {
+      wsa.closesocket(s);
+    }
+  }
+
+  /** {@code --udp}: one datagram per line, to the server's port. */
+  private void runUdp(Wsa wsa) throws IOException {
+    int af = host instanceof Inet6Address ? AF_INET6 : AF_INET;
+    WsaSocket s = wsa.socket(af, SOCK_DGRAM, IPPROTO_UDP, null, 0, WSA_FLAG_OVERLAPPED);
+    if (s == WsaSocket.INVALID_SOCKET) {
+      throw failure("WSASocket", Wsa.getLastError());
+    }
+    try {
+      InetSocketAddress server = new InetSocketAddress(host, port);
+      // connect sets the default peer: only the server's datagrams reach this socket
+      if (wsa.connect(s, server) == SOCKET_ERROR) {
+        throw failure("connect", Wsa.getLastError());
+      }
+      Channel channel = new Channel(wsa, s);
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+      WsaBuf echo = WsaBuf.allocate(65_527);
+      SocketAddress[] from = new SocketAddress[1];
+      for (String line; (line = in.readLine()) != null; ) {
+        byte[] out = (line + "\n").getBytes(UTF_8);
+        channel.recvFlags[0] = 0;
+        int rc = wsa.recvFrom(s, new WsaBuf[] {echo}, 1, null, channel.recvFlags, from,
+            channel.recvOv, null);
+        if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
+          throw failure("WSARecvFrom", Wsa.getLastError());
+        }
+        rc = wsa.sendTo(s, new WsaBuf[] {WsaBuf.wrap(out)}, 1, null, 0, server, channel.sendOv,
+            null);
+        if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
+          throw failure("WSASendTo", Wsa.getLastError());
+        }
+        channel.await(channel.sendOv, "WSASendTo");
+        WsaEvent[] done = {channel.recvOv.event()};
+        if (wsa.waitForMultipleEvents(1, done, false, timeoutMillis, false) == WSA_WAIT_TIMEOUT) {
+          wsa.cancelIoEx(s, channel.recvOv);
+          channel.await(channel.recvOv, "WSARecvFrom", true);
+          System.err.println("(no echo within " + timeoutMillis + " ms: datagram lost)");
+          continue;
+        }
+        int n = channel.await(channel.recvOv, "WSARecvFrom");
+        System.out.print(new String(echo.buf().array(), 0, n, UTF_8));
+        System.out.flush();
+      }
     } finally {
       wsa.closesocket(s);
     }
@@ -154,7 +222,15 @@ public final class EchoClient implements Callable<Integer> {
 
     /** Waits for the operation started with {@code ov}; returns its byte count. */
     int await(WsaOverlapped ov, String call) throws IOException {
+      return await(ov, call, false);
+    }
+
+    /** As above; {@code cancelled}: an abort is expected and not an error. */
+    int await(WsaOverlapped ov, String call, boolean cancelled) throws IOException {
       if (!wsa.getOverlappedResult(socket, ov, bytes, true, resultFlags)) {
+        if (cancelled && Wsa.getLastError() == WSA_OPERATION_ABORTED) {
+          return 0;
+        }
         throw failure(call, Wsa.getLastError());
       }
       return bytes[0];

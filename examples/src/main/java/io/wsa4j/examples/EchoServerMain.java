@@ -78,6 +78,12 @@ public final class EchoServerMain implements Callable<Integer> {
           + " (--no-zero-byte: always a full receive). Default: ${DEFAULT-VALUE}.")
   boolean zeroByte;
 
+  @Option(names = "--udp",
+      description = "Also serve UDP on the same port: a completion-port UDP echo server with"
+          + " " + UdpEchoServer.POSTED + " posted WSARecvFrom (each datagram is sent back to its"
+          + " sender).")
+  boolean udp;
+
   @Option(names = "--stats", description = "Print a one-line summary of Wsa.stats() every 10 s.")
   boolean stats;
 
@@ -134,13 +140,30 @@ public final class EchoServerMain implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    EchoServer datagrams = null;
+    if (udp) {
+      try {
+        datagrams = UdpEchoServer.start(bind, server.port(),
+            workers != null ? workers : Runtime.getRuntime().availableProcessors(),
+            WsaConfig.defaults());
+      } catch (IOException e) {
+        server.close();
+        err.println("echo-server: UDP: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+    EchoServer udpServer = datagrams;
     String name = server.getClass().getSimpleName();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (udpServer != null) {
+        udpServer.close();
+      }
       System.out.println(name + " stopped");
     }, "echo-server-shutdown"));
     System.out.println(name + " listening on " + format(server.localAddress()) + " (" + model
-        + " model); Ctrl-C to stop");
+        + " model)" + (udp ? ", and UDP on the same port" : "") + "; Ctrl-C to stop");
     if (stats) {
       startStatsPrinter(server);
     }
@@ -150,6 +173,9 @@ public final class EchoServerMain implements Callable<Integer> {
       server.awaitTermination();
     } finally {
       server.close();
+      if (udpServer != null) {
+        udpServer.close();
+      }
     }
     return 0;
   }

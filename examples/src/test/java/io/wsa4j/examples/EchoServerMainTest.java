@@ -33,7 +33,7 @@ class EchoServerMainTest {
     assertEquals(CommandLine.ExitCode.OK, rc);
     for (String option : new String[] {"--model", "--bind", "--port", "--workers",
         "--max-connections", "--idle-timeout", "--silent-timeout", "--socket-pool", "zero-byte",
-        "--buffer-size", "--stats",
+        "--buffer-size", "--udp", "--stats",
         "--help"}) {
       assertTrue(out.toString().contains(option), () -> option + " missing from:\n" + out);
     }

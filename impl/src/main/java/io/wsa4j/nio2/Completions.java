@@ -29,7 +29,8 @@ final class Completions {
   static void announce(IoOp op, int status, boolean notify) {
     op.done = true;
     op.status = status;
-    int bytes = status == 0 ? op.transferred : 0;
+    // a truncated datagram reports the bytes it filled (rule 34, the exception to rule 11)
+    int bytes = status == 0 || status == io.wsa4j.Winsock.WSAEMSGSIZE ? op.transferred : 0;
     WsaOverlapped token = op.overlapped;
     if (token != null) {
       TOKENS.complete(token, status, bytes);
@@ -51,7 +52,7 @@ final class Completions {
       NioPort port = socket.port();
       if (notify && port != null) {
         // immediate completions are posted too (rule 22); a closed port just drops it
-        port.post(socket.completionKey(), bytes, token, Errors.toWin32(status), false);
+        port.post(socket.completionKey(), bytes, token, Errors.toWin32(status, op.owner instanceof DatagramQueue), false);
       }
       if (notify && op.routine != null) {
         op.transferred = bytes;

@@ -45,6 +45,10 @@ final class DataCalls {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (sock instanceof NioDatagramSocket) {
+      return DatagramCalls.transfer(receive, (NioDatagramSocket) sock, buffers, bufferCount,
+          countOut, flagsOut, flags, overlapped, routine);
+    }
     if (bufferCount < 1) {
       return fail(WSAEINVAL);
     }
@@ -145,6 +149,9 @@ final class DataCalls {
       }
     }
     int status = (int) overlapped.internal();
+    if (status == WSAEMSGSIZE) {
+      bytesTransferred[0] = (int) overlapped.internalHigh(); // a truncated datagram (rule 34)
+    }
     if (status != 0) {
       return failed(status);
     }

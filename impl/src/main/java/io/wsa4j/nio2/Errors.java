@@ -45,6 +45,9 @@ import java.util.Locale;
  * </ol>
  */
 final class Errors {
+  /** {@code ERROR_PORT_UNREACHABLE} (winerror.h): not among the contract's constants. */
+  static final int ERROR_PORT_UNREACHABLE = 1234;
+
   private Errors() {}
 
   // Winsock codes the contract's Winsock class does not name (yet): the platform reports them
@@ -119,7 +122,9 @@ final class Errors {
       // ENOTCONN "Transport endpoint is not connected" (glibc), "Socket is not connected"
       // (macOS); WSAENOTCONN 10057
       {"is not connected", WSAENOTCONN},
-      // EACCES on bind; WSAEACCES 10013
+      // EMSGSIZE "Message too long" (glibc, macOS): a datagram over the size limit
+      {"message too long", WSAEMSGSIZE},
+      // EACCES on bind, and on a send to a broadcast address without SO_BROADCAST; WSAEACCES 10013
       {"permission denied", WSAEACCES},
       {"forbidden by its access permissions", WSAEACCES},
   };
@@ -213,8 +218,14 @@ final class Errors {
 
   /**
    * The Win32 code {@code GetQueuedCompletionStatus} reports for an operation that failed with
-   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}).
+   * this Winsock code (for example {@code WSAECONNRESET} → {@code ERROR_NETNAME_DELETED}, or
+   * {@code ERROR_PORT_UNREACHABLE} (1234) on a datagram socket, where it is an ICMP error).
    */
+  static int toWin32(int winsockCode, boolean datagram) {
+    return datagram && winsockCode == WSAECONNRESET ? ERROR_PORT_UNREACHABLE : toWin32(winsockCode);
+  }
+
+  /** As {@link #toWin32(int, boolean)} for a stream socket. */
   static int toWin32(int winsockCode) {
     switch (winsockCode) {
       case 0: return 0;
@@ -226,6 +237,7 @@ final class Errors {
       case WSAEHOSTUNREACH: return ERROR_HOST_UNREACHABLE;
       case WSAEINVAL: return ERROR_INVALID_PARAMETER;
       case WSAENOTSOCK: return ERROR_INVALID_HANDLE;
+      case WSAEMSGSIZE: return ERROR_MORE_DATA; // a truncated datagram (rule 34)
       default: return winsockCode; // 995 and the rest are the same number in both spaces
     }
   }

@@ -81,6 +81,10 @@ final class IoOp {
   boolean abandoned;
   /** Link in the queue FIFO, the free list, or a thread's APC queue. */
   IoOp next;
+  /** {@code WSARecvFrom}: where the datagram's source is written when it completes, or null. */
+  java.net.SocketAddress[] fromOut;
+  /** {@code WSASendTo}: the datagram's destination (null: the connected peer). */
+  java.net.InetSocketAddress to;
 
   IoOp(OpQueue owner) {
     this.owner = owner;
@@ -121,6 +125,8 @@ final class IoOp {
     acceptSocket = null;
     addressBuffer = null;
     next = null;
+    fromOut = null;
+    to = null;
   }
 
   /** Skips views that are full (receive) or drained (send). */
@@ -183,6 +189,8 @@ final class IoOp {
     blockingThread = null;
     acceptSocket = null;
     addressBuffer = null;
+    fromOut = null;
+    to = null;
     owner.recycle(this);
   }
 

@@ -72,7 +72,7 @@ final class Nio2Wsa implements Wsa {
   private final PortCalls ports = new PortCalls(this);
   private final ExtensionCalls extensions = new ExtensionCalls(this, args);
   private final ReadinessCalls readiness = new ReadinessCalls(this, args);
-  private final DatagramCalls datagrams = new DatagramCalls(args);
+  private final DatagramCalls datagrams = new DatagramCalls(this, args);
 
   Nio2Wsa(WsaConfig config, String providerName) {
     this.config = config;
@@ -112,7 +112,20 @@ final class Nio2Wsa implements Wsa {
 
   /** Makes and registers a socket; null if the context is cleaned up. */
   NioSocket newSocket(int family, boolean overlapped) {
-    NioSocket s = new NioSocket(this, handles.getAndAdd(4), family, overlapped);
+    return register(new NioSocket(this, handles.getAndAdd(4), family, overlapped));
+  }
+
+  /** Makes and registers a datagram socket; null with {@code code[0]} set if it cannot. */
+  NioSocket newDatagramSocket(int family, boolean overlapped, int[] code) {
+    NioSocket s = datagrams.open(handles.getAndAdd(4), family, overlapped, code);
+    if (s != null && register(s) == null) {
+      code[0] = WSANOTINITIALISED;
+      return null;
+    }
+    return s;
+  }
+
+  private NioSocket register(NioSocket s) {
     sockets.add(s);
     if (cleanedUp) {
       s.close(false); // cleanup ran between the caller's check and the add
@@ -176,6 +189,7 @@ final class Nio2Wsa implements Wsa {
     for (NioSocket s : sockets) {
       s.close(false);
     }
+    datagrams.stop();
     eventCalls.closeAll();
     ports.closeAll();
     if (mbean != null) {

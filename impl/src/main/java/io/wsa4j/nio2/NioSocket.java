@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A reused socket is unbound; {@code ConnectEx} accepts it as it is (NIO2 binds it to an
  * ephemeral port when it connects), {@code AcceptEx} as any fresh socket.
  */
-final class NioSocket extends WsaSocket {
+class NioSocket extends WsaSocket {
   private static final System.Logger LOG = System.getLogger("io.wsa4j");
 
   static final int ST_OPEN = 0;
@@ -163,7 +163,7 @@ final class NioSocket extends WsaSocket {
    * The readiness models watch this socket ({@link Readiness#watch}): the listener keeps an accept
    * going, a connection a staging read. Cheap when both run already. No lock held.
    */
-  private void watchLevels() {
+  void watchLevels() {
     AcceptQueue a = accepts;
     if (a != null && !a.isWatched()) {
       a.watch();

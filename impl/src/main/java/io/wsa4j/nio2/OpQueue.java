@@ -243,6 +243,11 @@ abstract class OpQueue {
     }
   }
 
+  /** The op queued last (the one {@code enqueue} just added, inside the same lock). */
+  final IoOp tail() {
+    return tail;
+  }
+
   /** Removes the head and returns it, unannounced, to move it elsewhere. Under the lock. */
   final IoOp takeHead() {
     IoOp op = head;

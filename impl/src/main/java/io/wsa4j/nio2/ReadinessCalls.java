@@ -89,6 +89,10 @@ final class ReadinessCalls {
 
   /** FIONREAD: the bytes a recv returns now. The first ask starts the watch that fills it. */
   private static int readable(NioSocket sock) {
+    if (sock instanceof NioDatagramSocket) {
+      sock.readiness.watch();
+      return ((NioDatagramSocket) sock).datagramRecvQueue().readableNow(); // the next datagram
+    }
     RecvQueue q = sock.recvQueue();
     if (q == null) {
       return 0;

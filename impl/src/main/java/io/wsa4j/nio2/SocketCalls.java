@@ -37,9 +37,9 @@ final class SocketCalls {
       code = WSANOTINITIALISED;
     } else if (af != AF_INET && af != AF_INET6) {
       code = WSAEAFNOSUPPORT;
-    } else if (type != SOCK_STREAM) {
+    } else if (type != SOCK_STREAM && type != SOCK_DGRAM) {
       code = WSAESOCKTNOSUPPORT;
-    } else if (protocol != 0 && protocol != IPPROTO_TCP) {
+    } else if (protocol != 0 && protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)) {
       code = WSAEPROTONOSUPPORT;
     } else if (protocolInfo != null || group != 0 || (flags & ~(WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT)) != 0) {
       code = WSAEINVAL;
@@ -48,9 +48,13 @@ final class SocketCalls {
       Wsa.setLastError(code);
       return WsaSocket.INVALID_SOCKET;
     }
-    NioSocket s = context.newSocket(af, (flags & WSA_FLAG_OVERLAPPED) != 0);
+    int[] failure = {WSANOTINITIALISED};
+    boolean overlapped = (flags & WSA_FLAG_OVERLAPPED) != 0;
+    NioSocket s = type == SOCK_DGRAM
+        ? context.newDatagramSocket(af, overlapped, failure)
+        : context.newSocket(af, overlapped);
     if (s == null) {
-      Wsa.setLastError(WSANOTINITIALISED);
+      Wsa.setLastError(failure[0]);
       return WsaSocket.INVALID_SOCKET;
     }
     return s;
@@ -196,6 +200,9 @@ final class SocketCalls {
     if (sock == null) {
       return SOCKET_ERROR;
     }
+    if (sock instanceof NioDatagramSocket && NioDatagramSocket.nioOption(level, option) != null) {
+      return result(((NioDatagramSocket) sock).setOption(level, option, value));
+    }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       // NIO2 has no linger option: only "off" can be honoured (rule 24)
       return value == -1 ? 0 : fail(WSAENOPROTOOPT);
@@ -218,6 +225,9 @@ final class SocketCalls {
     }
     if (badOut(valueOut)) {
       return fail(WSAEFAULT);
+    }
+    if (sock instanceof NioDatagramSocket && NioDatagramSocket.nioOption(level, option) != null) {
+      return result(((NioDatagramSocket) sock).getOption(level, option, valueOut));
     }
     if (level == SOL_SOCKET && option == SO_LINGER) {
       valueOut[0] = -1;

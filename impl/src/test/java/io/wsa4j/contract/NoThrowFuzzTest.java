@@ -16,6 +16,13 @@ import static io.wsa4j.Winsock.POLLIN;
 import static io.wsa4j.Winsock.SD_BOTH;
 import static io.wsa4j.Winsock.SD_SEND;
 import static io.wsa4j.Winsock.SOCK_STREAM;
+import static io.wsa4j.Winsock.TCP_NODELAY;
+import static io.wsa4j.Winsock.MSG_WAITALL;
+import static io.wsa4j.Winsock.WSAEMSGSIZE;
+import static io.wsa4j.Winsock.WSAEDESTADDRREQ;
+import static io.wsa4j.Winsock.WSA_FLAG_OVERLAPPED;
+import static io.wsa4j.Winsock.IPPROTO_UDP;
+import static io.wsa4j.Winsock.SOCK_DGRAM;
 import static io.wsa4j.Winsock.SOL_SOCKET;
 import static io.wsa4j.Winsock.SO_KEEPALIVE;
 import static io.wsa4j.Winsock.SO_LINGER;
@@ -123,6 +130,9 @@ class NoThrowFuzzTest {
     final WsaEvent live;
     final WsaOverlapped pending = new WsaOverlapped();
     final InetSocketAddress peer;
+    /** A bound, overlapped datagram socket, and an unbound one. */
+    final WsaSocket udp;
+    final WsaSocket udpFresh;
 
     Env(WsaFixture fx, Wsa wsa) throws Exception {
       this.fx = fx;
@@ -148,6 +158,9 @@ class NoThrowFuzzTest {
       int rc = wsa.recv(other, new WsaBuf[] {WsaBuf.allocate(8)}, 1, null, new int[1], pending, null);
       assertTrue(rc == -1 && Wsa.getLastError() == WSA_IO_PENDING, "could not make a pending token");
       peer = fx.peerAddress();
+      udp = wsa.socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP, null, 0, WSA_FLAG_OVERLAPPED);
+      WsaFixture.assertOk(wsa.bind(udp, new InetSocketAddress(LOOPBACK, 0)), "bind udp");
+      udpFresh = wsa.socket(AF_INET, SOCK_DGRAM, 0, null, 0, 0);
     }
 
     WsaSocket sock(Sock k) {
@@ -310,7 +323,7 @@ class NoThrowFuzzTest {
     p.add(must("socket", "af -1", e -> e.wsa.socket(-1, SOCK_STREAM, 0, null, 0, 0), codes(WSAEAFNOSUPPORT)));
     p.add(must("socket", "af MAX", e -> e.wsa.socket(Integer.MAX_VALUE, SOCK_STREAM, 0, null, 0, 0), codes(WSAEAFNOSUPPORT)));
     p.add(must("socket", "type -1", e -> e.wsa.socket(AF_INET, -1, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
-    p.add(must("socket", "type 2", e -> e.wsa.socket(AF_INET, 2, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
+    p.add(must("socket", "type 5", e -> e.wsa.socket(AF_INET, 5, 0, null, 0, 0), codes(WSAESOCKTNOSUPPORT)));
     p.add(must("socket", "protocol MIN", e -> e.wsa.socket(AF_INET, SOCK_STREAM, Integer.MIN_VALUE, null, 0, 0), codes(WSAEPROTONOSUPPORT)));
     p.add(must("socket", "protocolInfo \"x\"", e -> e.wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, "x", 0, 0), codes(WSAEINVAL)));
     p.add(must("socket", "group MAX", e -> e.wsa.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, Integer.MAX_VALUE, 0), codes(WSAEINVAL)));
@@ -400,6 +413,47 @@ class NoThrowFuzzTest {
     p.add(must("recv", "listening", e -> e.wsa.recv(e.listener, one(), 1, null, new int[1], new WsaOverlapped(), null), codes(WSAENOTCONN)));
     p.add(must("recv", "pending token", e -> e.wsa.recv(e.conn.s(), one(), 1, null, new int[1], e.pending, null), codes(WSAEINVAL)));
     p.add(must("send", "pending token", e -> e.wsa.send(e.conn.s(), one(), 1, null, 0, e.pending, (a, b, c, d) -> { }), codes(WSAEINVAL)));
+
+    // datagrams (rule 34): sendTo / recvFrom / sendto / recvfrom with bad arguments
+    for (int n : BAD_BUFFER_COUNTS) {
+      p.add(must("sendTo", "bufferCount " + n, e -> e.wsa.sendTo(e.udp, one(), n, new int[1], 0, e.peer, null, null), codes(WSAEINVAL)));
+      p.add(must("recvFrom", "bufferCount " + n, e -> e.wsa.recvFrom(e.udp, one(), n, new int[1], new int[1], null, null, null), codes(WSAEINVAL)));
+    }
+    p.add(must("sendTo", "bufferCount > length", e -> e.wsa.sendTo(e.udp, one(), 2, new int[1], 0, e.peer, null, null), codes(WSAEFAULT)));
+    p.add(must("recvFrom", "null buffers", e -> e.wsa.recvFrom(e.udp, null, 1, new int[1], new int[1], null, new WsaOverlapped(), null), codes(WSAEFAULT)));
+    p.add(must("sendTo", "null element", e -> e.wsa.sendTo(e.udp, new WsaBuf[1], 1, new int[1], 0, e.peer, null, null), codes(WSAEFAULT)));
+    p.add(must("recvFrom", "read-only buffer", e -> e.wsa.recvFrom(e.udp,
+        new WsaBuf[] {new WsaBuf(ByteBuffer.allocate(8).asReadOnlyBuffer())}, 1, new int[1], new int[1], null, null, null), codes(WSAEFAULT)));
+    p.add(must("recvFrom", "null flags", e -> e.wsa.recvFrom(e.udp, one(), 1, new int[1], null, null, null, null), codes(WSAEFAULT)));
+    p.add(must("recvFrom", "empty fromOut", e -> e.wsa.recvFrom(e.udp, one(), 1, new int[1], new int[1], new SocketAddress[0], null, null), codes(WSAEFAULT)));
+    p.add(must("sendTo", "blocking, null count", e -> e.wsa.sendTo(e.udp, one(), 1, null, 0, e.peer, null, null), codes(WSAEFAULT)));
+    p.add(must("recvFrom", "blocking, null count", e -> e.wsa.recvFrom(e.udp, one(), 1, null, new int[1], null, null, null), codes(WSAEFAULT)));
+    p.add(must("sendTo", "null address, unconnected", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], 0, null, null, null), codes(WSAEDESTADDRREQ)));
+    p.add(must("sendTo", "IPv6 on AF_INET", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], 0, v6, null, null), codes(WSAEAFNOSUPPORT)));
+    p.add(must("sendTo", "unix address", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], 0, unix, null, null), codes(WSAEAFNOSUPPORT)));
+    p.add(must("sendTo", "unresolved", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], 0, unresolved, null, null), codes(WSAEADDRNOTAVAIL)));
+    p.add(must("sendTo", "port 0", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], 0, any, null, null), codes(WSAEADDRNOTAVAIL)));
+    p.add(must("sendTo", "65,508 bytes", e -> e.wsa.sendTo(e.udp, new WsaBuf[] {WsaBuf.allocate(65_508)}, 1, new int[1], 0, e.peer, null, null), codes(WSAEMSGSIZE)));
+    p.add(must("sendTo", "MSG_OOB", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], MSG_OOB, e.peer, null, null), codes(WSAEOPNOTSUPP)));
+    p.add(must("sendTo", "flags -1", e -> e.wsa.sendTo(e.udp, one(), 1, new int[1], -1, e.peer, null, null), codes(WSAEOPNOTSUPP, WSAEINVAL)));
+    p.add(must("recvFrom", "MSG_WAITALL", e -> e.wsa.recvFrom(e.udp, one(), 1, new int[1], new int[] {MSG_WAITALL}, null, null, null), codes(WSAEOPNOTSUPP)));
+    p.add(must("recvFrom", "pending token", e -> e.wsa.recvFrom(e.udp, one(), 1, null, new int[1], null, e.pending, null), codes(WSAEINVAL)));
+    p.add(must("recvFrom", "unbound", e -> e.wsa.recvFrom(e.udpFresh, one(), 1, new int[1], new int[1], null, null, null), codes(WSAEINVAL)));
+    p.add(must("recvFrom", "stream socket", e -> e.wsa.recvFrom(e.conn.s(), one(), 1, new int[1], new int[1], null, null, null), codes(WSAEOPNOTSUPP)));
+    p.add(must("sendto", "null buffer", e -> e.wsa.sendto(e.udp, null, 0, 1, 0, e.peer), codes(WSAEFAULT)));
+    p.add(must("sendto", "offset -1", e -> e.wsa.sendto(e.udp, new byte[4], -1, 1, 0, e.peer), codes(WSAEFAULT)));
+    p.add(must("sendto", "len past the end", e -> e.wsa.sendto(e.udp, new byte[4], 2, Integer.MAX_VALUE, 0, e.peer), codes(WSAEFAULT)));
+    p.add(must("sendto", "null address", e -> e.wsa.sendto(e.udp, new byte[4], 0, 4, 0, null), codes(WSAEDESTADDRREQ)));
+    p.add(must("recvfrom", "null buffer", e -> e.wsa.recvfrom(e.udp, null, 0, 1, 0, null), codes(WSAEFAULT)));
+    p.add(must("recvfrom", "len -1", e -> e.wsa.recvfrom(e.udp, new byte[4], 0, -1, 0, null), codes(WSAEFAULT)));
+    p.add(must("recvfrom", "empty fromOut", e -> e.wsa.recvfrom(e.udp, new byte[4], 0, 4, 0, new SocketAddress[0]), codes(WSAEFAULT)));
+    p.add(must("recvfrom", "stream socket", e -> e.wsa.recvfrom(e.conn.s(), new byte[4], 0, 4, 0, null), codes(WSAEOPNOTSUPP)));
+    p.add(must("listen", "datagram socket", e -> e.wsa.listen(e.udp, 5), codes(WSAEOPNOTSUPP)));
+    p.add(must("send", "unconnected datagram socket", e -> e.wsa.send(e.udp, one(), 1, new int[1], 0, null, null), codes(WSAENOTCONN)));
+    p.add(must("acceptEx", "datagram listener", e -> e.wsa.acceptEx(e.udp, e.fresh, WsaBuf.allocate(64), 0, new int[1], new WsaOverlapped()), STUB));
+    p.add(must("acceptEx", "datagram acceptSocket", e -> e.wsa.acceptEx(e.listener, e.udpFresh, WsaBuf.allocate(64), 0, new int[1], new WsaOverlapped()), STUB));
+    p.add(must("connectEx", "datagram socket", e -> e.wsa.connectEx(e.udp, e.peer, null, new int[1], new WsaOverlapped()), STUB));
+    p.add(must("setsockopt", "TCP_NODELAY on a datagram socket", e -> e.wsa.setsockopt(e.udp, IPPROTO_TCP, TCP_NODELAY, 1), codes(WSAENOPROTOOPT)));
 
     // getOverlappedResult
     p.add(must("getOverlappedResult", "null token", e -> e.wsa.getOverlappedResult(e.conn.s(), null, new int[1], false, new int[1]), codes(WSAEFAULT)));

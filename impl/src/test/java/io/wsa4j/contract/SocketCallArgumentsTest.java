@@ -196,7 +196,7 @@ class SocketCallArgumentsTest {
         Arguments.of(new SocketArgs("af -1", -1, SOCK_STREAM, IPPROTO_TCP, null, 0, ov), WSAEAFNOSUPPORT),
         Arguments.of(new SocketArgs("af 0xdead", 0xdead, SOCK_STREAM, IPPROTO_TCP, null, 0, ov), WSAEAFNOSUPPORT),
         Arguments.of(new SocketArgs("af 1 (AF_UNIX)", 1, SOCK_STREAM, 0, null, 0, ov), WSAEAFNOSUPPORT),
-        Arguments.of(new SocketArgs("SOCK_DGRAM", AF_INET, SOCK_DGRAM, 0, null, 0, ov), WSAESOCKTNOSUPPORT),
+        Arguments.of(new SocketArgs("SOCK_DGRAM with IPPROTO_TCP", AF_INET, SOCK_DGRAM, IPPROTO_TCP, null, 0, ov), WSAEPROTONOSUPPORT),
         Arguments.of(new SocketArgs("type 3 (SOCK_RAW)", AF_INET, 3, 0, null, 0, ov), WSAESOCKTNOSUPPORT),
         Arguments.of(new SocketArgs("type 0xdead", AF_INET, 0xdead, IPPROTO_TCP, null, 0, ov), WSAESOCKTNOSUPPORT),
         Arguments.of(new SocketArgs("protocol 0xdead", AF_INET, SOCK_STREAM, 0xdead, null, 0, ov), WSAEPROTONOSUPPORT),

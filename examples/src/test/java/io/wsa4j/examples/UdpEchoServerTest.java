@@ -1,0 +1,47 @@
+package io.wsa4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wsa4j.WsaConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The UDP echo server: every datagram comes back to its sender, whole. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UdpEchoServerTest {
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  @Test
+  @DisplayName("each datagram, 0 to 65,507 bytes, is echoed whole to its sender; several senders at once")
+  void echoesEveryDatagramToItsSender() throws Exception {
+    try (UdpEchoServer server = UdpEchoServer.start(LOOPBACK, 0, 2, WsaConfig.defaults());
+        DatagramChannel a = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+        DatagramChannel b = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
+      InetSocketAddress to = server.localAddress();
+      Random rnd = new Random(12);
+      ByteBuffer in = ByteBuffer.allocate(65_536);
+      for (int size : new int[] {0, 1, 64, 1200, 9000, 65_507}) {
+        for (DatagramChannel c : new DatagramChannel[] {a, b}) {
+          byte[] data = new byte[size];
+          rnd.nextBytes(data);
+          c.send(ByteBuffer.wrap(data), to);
+          in.clear();
+          assertEquals(to, c.receive(in), "the echo comes from the server's port");
+          in.flip();
+          byte[] got = new byte[in.remaining()];
+          in.get(got);
+          assertArrayEquals(data, got, "echo of " + size + " bytes");
+        }
+      }
+      assertEquals(to.getPort(), server.port());
+    }
+  }
+}
