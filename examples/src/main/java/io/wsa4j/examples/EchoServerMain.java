@@ -62,6 +62,17 @@ public final class EchoServerMain implements Callable<Integer> {
           + " Default: ${DEFAULT-VALUE}.")
   long idleTimeoutSeconds;
 
+  @Option(names = "--silent-timeout", defaultValue = "30", paramLabel = "SECONDS",
+      description = "iocp: close connections that connected but sent nothing for this long, by"
+          + " their SO_CONNECT_TIME; 0 never does. Default: ${DEFAULT-VALUE}.")
+  int silentTimeoutSeconds;
+
+  @Option(names = "--socket-pool", defaultValue = "64", paramLabel = "N",
+      description = "iocp: sockets of closed connections kept, recycled by"
+          + " DisconnectEx(TF_REUSE_SOCKET), for the next AcceptEx; 0 closes them."
+          + " Default: ${DEFAULT-VALUE}.")
+  int socketPool;
+
   @Option(names = "--zero-byte", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "iocp: idle connections wait on a zero-byte receive and hold no buffer"
           + " (--no-zero-byte: always a full receive). Default: ${DEFAULT-VALUE}.")
@@ -108,6 +119,10 @@ public final class EchoServerMain implements Callable<Integer> {
     if (maxConnections < 1 || idleTimeoutSeconds < 0) {
       throw new ParameterException(spec.commandLine(),
           "--max-connections must be at least 1 and --idle-timeout not negative");
+    }
+    if (silentTimeoutSeconds < 0 || socketPool < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--silent-timeout and --socket-pool must not be negative");
     }
     if (bufferSize < 1) {
       throw new ParameterException(spec.commandLine(),
@@ -171,7 +186,8 @@ public final class EchoServerMain implements Callable<Integer> {
       case iocp:
         IocpEchoServer.Options o = new IocpEchoServer.Options().bind(bind).port(port)
             .bufferSize(bufferSize).maxConnections(maxConnections)
-            .idleTimeoutMillis(idleTimeoutSeconds * 1000).zeroByteReceives(zeroByte);
+            .idleTimeoutMillis(idleTimeoutSeconds * 1000).zeroByteReceives(zeroByte)
+            .silentTimeoutSeconds(silentTimeoutSeconds).socketPool(socketPool);
         if (workers != null) {
           o.workers(workers);
         }

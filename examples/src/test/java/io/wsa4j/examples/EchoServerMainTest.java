@@ -32,7 +32,8 @@ class EchoServerMainTest {
         .execute("--help");
     assertEquals(CommandLine.ExitCode.OK, rc);
     for (String option : new String[] {"--model", "--bind", "--port", "--workers",
-        "--max-connections", "--idle-timeout", "zero-byte", "--buffer-size", "--udp", "--stats",
+        "--max-connections", "--idle-timeout", "--silent-timeout", "--socket-pool", "zero-byte",
+        "--buffer-size", "--udp", "--stats",
         "--help"}) {
       assertTrue(out.toString().contains(option), () -> option + " missing from:\n" + out);
     }

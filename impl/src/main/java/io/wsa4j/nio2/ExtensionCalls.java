@@ -65,9 +65,10 @@ final class ExtensionCalls {
   }
 
   /**
-   * {@code WSAIoctl}: the dispatch point. {@code SIO_GET_EXTENSION_FUNCTION_POINTER} is answered
-   * here; every other control code belongs to the readiness calls ({@code FIONBIO}, {@code
-   * FIONREAD}, {@code SIO_KEEPALIVE_VALS}).
+   * {@code WSAIoctl} for every control code but {@code FIONBIO} and {@code FIONREAD}, which the
+   * facade gives to the readiness calls: {@code SIO_GET_EXTENSION_FUNCTION_POINTER} is answered
+   * here; any other code fails with {@code WSAEOPNOTSUPP}, as Windows answers the codes it does
+   * not support (Wine's {@code test_unsupported_ioctls}).
    */
   int ioctl(WsaSocket s, int ioControlCode, Object inBuffer, Object[] outBuffer,
       int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
@@ -75,18 +76,11 @@ final class ExtensionCalls {
     if (sock == null) {
       return SOCKET_ERROR;
     }
-    if (ioControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER) {
-      return getExtensionFunction(sock, inBuffer, outBuffer, bytesReturned, overlapped,
-          completionRoutine);
+    if (ioControlCode != SIO_GET_EXTENSION_FUNCTION_POINTER) {
+      return fail(WSAEOPNOTSUPP);
     }
-    return otherIoctl(sock, ioControlCode, inBuffer, outBuffer, bytesReturned, overlapped,
+    return getExtensionFunction(sock, inBuffer, outBuffer, bytesReturned, overlapped,
         completionRoutine);
-  }
-
-  /** The control codes of the readiness calls; until they are built, {@code WSAEOPNOTSUPP}. */
-  private int otherIoctl(NioSocket sock, int ioControlCode, Object inBuffer, Object[] outBuffer,
-      int[] bytesReturned, WsaOverlapped overlapped, WsaCompletionRoutine completionRoutine) {
-    return fail(WSAEOPNOTSUPP);
   }
 
   /**

@@ -96,6 +96,10 @@ class ExtendedOptionsRulesTest extends WsaFixture {
     WsaSocket fresh = newSocket();
     assertEquals(0, get(fresh, SOL_SOCKET, SO_ERROR));
     assertEquals(SOCK_STREAM, get(fresh, SOL_SOCKET, SO_TYPE));
+    WsaSocket udp = wsa.socket(AF_INET, io.wsa4j.Winsock.SOCK_DGRAM, io.wsa4j.Winsock.IPPROTO_UDP,
+        null, 0, WSA_FLAG_OVERLAPPED);
+    assertEquals(io.wsa4j.Winsock.SOCK_DGRAM, get(udp, SOL_SOCKET, SO_TYPE));
+    assertEquals(-1, get(udp, SOL_SOCKET, SO_CONNECT_TIME), "never for a datagram socket (Wine)");
     assertEquals(0, get(fresh, SOL_SOCKET, SO_ACCEPTCONN));
     assertEquals(1, get(listener(), SOL_SOCKET, SO_ACCEPTCONN));
     Conn c = connect();

@@ -214,6 +214,8 @@ class ExtensionFunctionRulesTest extends WsaFixture {
         null), "empty out-buffer");
     assertFailsWith(WSAENOTSOCK, wsa.ioctl(null, code, WSAID_ACCEPTEX, new Object[1], new int[1],
         null, null), "null socket");
+    assertFailsWith(io.wsa4j.Winsock.WSAEOPNOTSUPP, wsa.ioctl(s, 0xdeadbeef, null, null,
+        new int[1], null, null), "an unknown control code (Wine test_unsupported_ioctls)");
     WsaSocket closed = newSocket();
     wsa.closesocket(closed);
     assertFailsWith(WSAENOTSOCK, wsa.ioctl(closed, code, WSAID_ACCEPTEX, new Object[1], new int[1],
