@@ -158,7 +158,7 @@ final class ExtendedOptions {
         out[0] = pendingError.getAndSet(0);
         return 0;
       case SO_TYPE:
-        out[0] = SOCK_STREAM;
+        out[0] = s instanceof NioDatagramSocket ? SOCK_DGRAM : SOCK_STREAM;
         return 0;
       case SO_ACCEPTCONN:
         out[0] = s.isListening() ? 1 : 0;
