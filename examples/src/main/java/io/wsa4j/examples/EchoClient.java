@@ -83,11 +83,7 @@ public final class EchoClient implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     try (Wsa wsa = Wsa.startup()) {
-      if (udp) {
-        runUdp(wsa);
-      } else {
-        run(wsa);
-      }
+      run(wsa);
       return 0;
     } catch (IOException | IllegalStateException e) {
       err.println("echo-client: " + e.getMessage());
@@ -97,9 +93,11 @@ public final class EchoClient implements Callable<Integer> {
   }
 
   private void run(Wsa wsa) throws IOException {
-    // -- connect (a blocking call) --
+    // -- connect (a blocking call; for UDP it only sets the default peer) --
     int af = host instanceof Inet6Address ? AF_INET6 : AF_INET;
-    WsaSocket s = wsa.socket(af, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+    WsaSocket s = udp
+        ? wsa.socket(af, SOCK_DGRAM, IPPROTO_UDP, null, 0, WSA_FLAG_OVERLAPPED)
+        : wsa.socket(af, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
     if (s == WsaSocket.INVALID_SOCKET) {
       throw failure("WSASocket", Wsa.getLastError());
     }
@@ -108,57 +106,52 @@ public final class EchoClient implements Callable<Integer> {
       if (wsa.connect(s, server) == SOCKET_ERROR) {
         throw failure("connect to " + host.getHostAddress() + " port " + port, Wsa.getLastError());
       }
-      echoLines(new Channel(wsa, s));
-      wsa.shutdown(s, SD_SEND); // a graceful end: the server sees 0 bytes and closes its side
+      if (udp) {
+        echoDatagrams(new Channel(wsa, s), server);
+      } else {
+        echoLines(new Channel(wsa, s));
+        wsa.shutdown(s, SD_SEND); // a graceful end: the server sees 0 bytes and closes its side
+      }
     } finally {
       wsa.closesocket(s);
     }
   }
 
-  /** {@code --udp}: one datagram per line, to the server's port. */
-  private void runUdp(Wsa wsa) throws IOException {
-    int af = host instanceof Inet6Address ? AF_INET6 : AF_INET;
-    WsaSocket s = wsa.socket(af, SOCK_DGRAM, IPPROTO_UDP, null, 0, WSA_FLAG_OVERLAPPED);
-    if (s == WsaSocket.INVALID_SOCKET) {
-      throw failure("WSASocket", Wsa.getLastError());
-    }
-    try {
-      InetSocketAddress server = new InetSocketAddress(host, port);
-      // connect sets the default peer: only the server's datagrams reach this socket
-      if (wsa.connect(s, server) == SOCKET_ERROR) {
-        throw failure("connect", Wsa.getLastError());
+  /**
+   * {@code --udp}: one datagram per line. The receive is posted before the send, so the echo
+   * cannot arrive before a receive waits for it; after the connect only the server's datagrams
+   * reach the socket.
+   */
+  private void echoDatagrams(Channel channel, InetSocketAddress server) throws IOException {
+    Wsa wsa = channel.wsa;
+    WsaSocket s = channel.socket;
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
+    WsaBuf echo = WsaBuf.allocate(65_527);
+    SocketAddress[] from = new SocketAddress[1];
+    for (String line; (line = in.readLine()) != null; ) {
+      byte[] out = (line + "\n").getBytes(UTF_8);
+      channel.recvFlags[0] = 0;
+      int rc = wsa.recvFrom(s, new WsaBuf[] {echo}, 1, null, channel.recvFlags, from,
+          channel.recvOv, null);
+      if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
+        throw failure("WSARecvFrom", Wsa.getLastError());
       }
-      Channel channel = new Channel(wsa, s);
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8));
-      WsaBuf echo = WsaBuf.allocate(65_527);
-      SocketAddress[] from = new SocketAddress[1];
-      for (String line; (line = in.readLine()) != null; ) {
-        byte[] out = (line + "\n").getBytes(UTF_8);
-        channel.recvFlags[0] = 0;
-        int rc = wsa.recvFrom(s, new WsaBuf[] {echo}, 1, null, channel.recvFlags, from,
-            channel.recvOv, null);
-        if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
-          throw failure("WSARecvFrom", Wsa.getLastError());
-        }
-        rc = wsa.sendTo(s, new WsaBuf[] {WsaBuf.wrap(out)}, 1, null, 0, server, channel.sendOv,
-            null);
-        if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
-          throw failure("WSASendTo", Wsa.getLastError());
-        }
-        channel.await(channel.sendOv, "WSASendTo");
-        WsaEvent[] done = {channel.recvOv.event()};
-        if (wsa.waitForMultipleEvents(1, done, false, timeoutMillis, false) == WSA_WAIT_TIMEOUT) {
-          wsa.cancelIoEx(s, channel.recvOv);
-          channel.await(channel.recvOv, "WSARecvFrom", true);
-          System.err.println("(no echo within " + timeoutMillis + " ms: datagram lost)");
-          continue;
-        }
-        int n = channel.await(channel.recvOv, "WSARecvFrom");
-        System.out.print(new String(echo.buf().array(), 0, n, UTF_8));
-        System.out.flush();
+      rc = wsa.sendTo(s, new WsaBuf[] {WsaBuf.wrap(out)}, 1, null, 0, server, channel.sendOv,
+          null);
+      if (rc == SOCKET_ERROR && Wsa.getLastError() != WSA_IO_PENDING) {
+        throw failure("WSASendTo", Wsa.getLastError());
       }
-    } finally {
-      wsa.closesocket(s);
+      channel.await(channel.sendOv, "WSASendTo");
+      WsaEvent[] done = {channel.recvOv.event()};
+      if (wsa.waitForMultipleEvents(1, done, false, timeoutMillis, false) == WSA_WAIT_TIMEOUT) {
+        wsa.cancelIoEx(s, channel.recvOv);
+        channel.await(channel.recvOv, "WSARecvFrom", true);
+        System.err.println("(no echo within " + timeoutMillis + " ms: datagram lost)");
+        continue;
+      }
+      int n = channel.await(channel.recvOv, "WSARecvFrom");
+      System.out.print(new String(echo.buf().array(), 0, n, UTF_8));
+      System.out.flush();
     }
   }
 

@@ -44,4 +44,27 @@ class UdpEchoServerTest {
       assertEquals(to.getPort(), server.port());
     }
   }
+
+  @Test
+  @DisplayName("EchoClient --udp sends each line as a datagram and prints the echo")
+  void echoClientOverUdp() throws Exception {
+    try (UdpEchoServer server = UdpEchoServer.start(LOOPBACK, 0, 1, WsaConfig.defaults())) {
+      java.io.InputStream in = System.in;
+      java.io.PrintStream out = System.out;
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      int rc;
+      try {
+        System.setIn(new java.io.ByteArrayInputStream(
+            "hello\nover UDP\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setOut(new java.io.PrintStream(printed, true, "UTF-8"));
+        rc = new picocli.CommandLine(new EchoClient())
+            .execute("--udp", "--port", String.valueOf(server.port()));
+      } finally {
+        System.setIn(in);
+        System.setOut(out);
+      }
+      assertEquals(0, rc);
+      assertEquals("hello\nover UDP\n", printed.toString("UTF-8"));
+    }
+  }
 }

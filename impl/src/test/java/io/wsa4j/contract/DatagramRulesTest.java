@@ -448,6 +448,8 @@ class DatagramRulesTest extends UdpSupport {
     assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_RCVBUF, v));
     assertTrue(v[0] >= 1 << 20, "SO_RCVBUF " + v[0]);
     assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_SNDBUF, v));
+    assertEquals(0, wsa.getsockopt(s, SOL_SOCKET, SO_TYPE, v));
+    assertEquals(SOCK_DGRAM, v[0], "SO_TYPE");
     assertFailsWith(WSAENOPROTOOPT, wsa.setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1), "TCP_NODELAY");
     assertFailsWith(WSAENOTCONN, wsa.getpeername(s, out), "getpeername unconnected");
     assertFailsWith(WSAEOPNOTSUPP, wsa.listen(s, 5), "listen on UDP");
