@@ -31,9 +31,11 @@ final class RecvQueue extends OpQueue {
   /** The peer closed gracefully. */
   private boolean eof;
   /**
-   * A read saw end of stream while a write of this socket was in flight. Linux hands a socket's
-   * error to the first read or write only: if that write took a reset, this "end of stream" is
-   * the reset seen second. The EOF waits until the write settles (see {@link #writeSettled}).
+   * A read saw end of stream while a write of this socket was being attempted. Linux hands a
+   * socket's error to the first read or write only: if that write took a reset, this "end of
+   * stream" is the reset seen second. The EOF waits until the attempt settles (see
+   * {@link #writeSettled} and {@link SendQueue#holdEofUntilWriteSettles}); a write merely blocked
+   * by a peer that does not read does not hold it.
    */
   private boolean eofHeld;
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */

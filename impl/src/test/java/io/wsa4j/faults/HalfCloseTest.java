@@ -104,4 +104,34 @@ class HalfCloseTest extends WsaFixture {
     assertArrayEquals(reply, got.toByteArray(), "what the library received after its FIN");
     mode.assertNoMore(wsa, port, t2);
   }
+  /**
+   * A send the peer does not read stays pending, and the peer's FIN still ends a receive posted
+   * beside it: the end of stream is not held behind a write that waits for the peer (the program
+   * {@code -Dwsa4j.program=8368561930378722749} of {@link StreamPropertyTest} hung here).
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Indication.class)
+  void peerFinEndsAReceiveWhileASendWaitsForThePeerToRead(Indication mode) throws Exception {
+    Wsa wsa = startup();
+    Conn c = connect(wsa, true);
+    WsaCompletionPort port = mode.prepare(wsa, c.s());
+    byte[] big = pattern(4 << 20, 10); // far more than both small socket buffers hold
+    CountingToken send = mode.token(wsa);
+    mustStart(sendOv(wsa, c.s(), bufOf(big, false), send, mode.routine()), "send");
+    CountingToken recv = mode.token(wsa);
+    mustStart(recvOv(wsa, c.s(), WsaBuf.allocate(808), recv, mode.routine()), "recv");
+    c.peer().shutdownOutput();
+
+    int[] r = mode.await(wsa, c.s(), port, recv);
+    assertEquals(0, r[0], () -> "receive status " + name(r[0]));
+    assertEquals(0, r[1], "the receive reports the peer's FIN as 0 bytes");
+    assertEquals(false, send.isCompleted(), "the send completed although the peer read nothing");
+
+    byte[] read = readN(c.peer(), big.length);
+    int[] sent = mode.await(wsa, c.s(), port, send);
+    assertEquals(0, sent[0], () -> "send status " + name(sent[0]));
+    assertEquals(big.length, sent[1], "bytes sent");
+    assertArrayEquals(big, read, "what the peer read once it started reading");
+    mode.assertNoMore(wsa, port, send);
+  }
 }
