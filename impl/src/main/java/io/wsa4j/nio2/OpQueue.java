@@ -341,7 +341,7 @@ abstract class OpQueue {
       } else {
         unlink(prev, op);
         matched++;
-        Completions.announce(op, WSA_OPERATION_ABORTED, notify);
+        Completions.announce(op, abortStatus(op), notify);
       }
       op = next;
     }
@@ -449,8 +449,20 @@ abstract class OpQueue {
     return true;
   }
 
+  /**
+   * The status a cancelled op that NIO2 does not hold completes with: {@code
+   * WSA_OPERATION_ABORTED}, unless a subclass knows the op already holds a result. Under the lock.
+   */
+  int abortStatus(IoOp op) {
+    return WSA_OPERATION_ABORTED;
+  }
+
+  /** {@code op} leaves the FIFO, for whatever reason; subclasses forget what they knew of it. */
+  void left(IoOp op) {}
+
   /** Takes {@code op}, which follows {@code prev} (null: it is the head), out of the FIFO. */
   private void unlink(IoOp prev, IoOp op) {
+    left(op);
     if (prev == null) {
       head = op.next;
     } else {

@@ -54,6 +54,19 @@ final class RecvQueue extends OpQueue {
    * or resized).
    */
   private int zeroByteCapacity = StagingPool.SMALLEST;
+  /** The read that staged the bytes now staged filled its buffer: more is likely in the kernel. */
+  private boolean readFilled;
+  /**
+   * The head receive, which took every staged byte and has room left after a read that filled
+   * staging, and now gets one more read during the same call: Windows' recv takes everything the
+   * socket holds, and a receive after a zero-byte one would otherwise get only the small
+   * zero-byte chunk of a larger message. If that read does not finish during the call
+   * ({@link #topUpReturned}), or ends in end of stream or an error, the receive completes with
+   * what it has; a read still in flight then simply stages for the next receive. Null if none.
+   */
+  private IoOp topUp;
+  /** Counts top-ups, so that a returning call knows whether its own top-up is still open. */
+  private long topUps;
   /**
    * The readiness models watch this socket ({@link Readiness}): while no receive is posted, a
    * staging read stays in flight as for a zero-byte receive, so that arriving data, an end of
@@ -137,6 +150,8 @@ final class RecvQueue extends OpQueue {
         return;
       }
     }
+    IoOp toppingUp = topUp; // written by this thread in nextIo; stable until the read starts
+    long topUpCount = topUps;
     boolean interrupted = IoExecutor.preserveInterrupt();
     try {
       channel.read((ByteBuffer) io, null, readHandler);
@@ -145,6 +160,40 @@ final class RecvQueue extends OpQueue {
     } finally {
       IoExecutor.restoreInterrupt(interrupted);
     }
+    if (toppingUp != null) {
+      topUpReturned(toppingUp, topUpCount);
+    }
+  }
+
+  /**
+   * The read of a top-up returned: if its receive is still waiting (the read is parked in epoll,
+   * or its handler waits deferred on this thread), it completes now with the bytes it has.
+   */
+  private void topUpReturned(IoOp op, long count) {
+    Object io;
+    synchronized (this) {
+      if (topUp != op || topUps != count || closed) {
+        return; // the read finished it
+      }
+      finishHead(0); // op is the head: a top-up leaves the FIFO only through left()
+      io = nextIo();
+    }
+    if (io != null) {
+      start(io);
+    }
+  }
+
+  @Override
+  void left(IoOp op) {
+    if (op == topUp) {
+      topUp = null;
+    }
+  }
+
+  /** A receive that already took bytes completes with them when cancelled (none is lost). */
+  @Override
+  int abortStatus(IoOp op) {
+    return op.transferred > 0 && !op.waitAll ? 0 : super.abortStatus(op);
   }
 
   boolean isWatched() {
@@ -249,7 +298,8 @@ final class RecvQueue extends OpQueue {
         fresh = null;
         io = nextIo();
       } else if (head != null) {
-        finishHead(WSAENOBUFS); // each failure takes one receive: this ends
+        // each failure takes one receive: this ends (a top-up keeps the bytes it has)
+        finishHead(head == topUp ? 0 : WSAENOBUFS);
         io = nextIo();
       } else {
         io = null; // a readiness probe: it is tried again with the next receive or watch
@@ -300,9 +350,17 @@ final class RecvQueue extends OpQueue {
         if (op.waitAll && op.hasRoom()) {
           continue; // MSG_WAITALL: read more into the rest
         }
+        if (!staged && readFilled && op != topUp && op.hasRoom() && !eof && !eofHeld
+            && error == 0 && !busy) {
+          topUp = op; // nextIo reads for the rest at once, during this call
+          topUps++;
+          return;
+        }
         finishHead(0);
       } else if (error != 0 || (error = socket.connectionError()) != 0) {
-        finishHead(error); // the connection broke, maybe seen first by a send
+        // the connection broke, maybe seen first by a send; a receive that already holds bytes
+        // (a top-up) completes with them, and the next one gets the error
+        finishHead(op.transferred > 0 && !op.waitAll ? 0 : error);
       } else if (eof) {
         finishHead(0); // 0 bytes, or what MSG_WAITALL had gathered before the close
       } else {
@@ -323,6 +381,7 @@ final class RecvQueue extends OpQueue {
         io = null;
       } else {
         adaptZeroByteCapacity(n);
+        readFilled = n == staging.capacity();
         staging.flip();
         staged = n > 0;
         io = nextIo(); // the finished read and the next start: one critical section

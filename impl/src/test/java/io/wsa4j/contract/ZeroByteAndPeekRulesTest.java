@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wsa4j.testkit.WsaFixture;
+import io.wsa4j.Wsa;
 import io.wsa4j.WsaBuf;
 import io.wsa4j.WsaCompletionPort;
 import io.wsa4j.WsaCompletionRoutine;
@@ -205,6 +206,29 @@ class ZeroByteAndPeekRulesTest extends WsaFixture {
     byte[] all = Arrays.copyOf(bytesOf(buf, n), data.length);
     System.arraycopy(recvFully(c.s(), data.length - n), 0, all, n, data.length - n);
     assertArrayEquals(data, all);
+  }
+
+  /**
+   * Windows' recv takes everything the socket holds. The zero-byte receive's read stages only a
+   * small chunk, so the receive that follows reads the rest during its call instead of getting
+   * that chunk alone (one write of 8 KiB arrives whole on loopback).
+   */
+  @ParameterizedTest(name = "rule 7: after a zero-byte receive, a {0} receive gets the whole 8 KiB message the peer wrote, not the zero-byte chunk")
+  @EnumSource(value = BufKind.class, names = {"HEAP", "DIRECT"})
+  void receiveAfterZeroByteGetsTheWholeMessage(BufKind kind) throws Exception {
+    Conn c = connect();
+    WsaOverlapped zero = new WsaOverlapped();
+    startPendingRecv(c.s(), zero, kind.make(0));
+    byte[] data = randomBytes(8 * 1024);
+    c.peer().getOutputStream().write(data);
+    assertEquals(0, awaitSuccess(c.s(), zero), "the zero-byte receive completes with 0");
+    WsaBuf buf = kind.make(16 * 1024);
+    WsaOverlapped normal = new WsaOverlapped();
+    int rc = recvOv(wsa, c.s(), buf, normal, null);
+    assertEquals(0, rc, () -> "the data is there: the receive finishes during the call, got "
+        + name(Wsa.getLastError()));
+    assertEquals(data.length, (int) normal.internalHigh(), "bytes of the one message received");
+    assertArrayEquals(data, bytesOf(buf, data.length));
   }
 
   @Test

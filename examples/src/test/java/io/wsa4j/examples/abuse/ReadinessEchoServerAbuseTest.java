@@ -84,9 +84,12 @@ class ReadinessEchoServerAbuseTest {
       assertWithin(stalledAt, STALL_BOUND, "bytes the never-reading peer wrote before stalling");
       long heapGrowth = AbuseSupport.retainedHeap() - heap0;
       long directGrowth = AbuseSupport.directMemory() - direct0;
-      // the library's staging read (≤ 64 KiB) and the non-blocking send buffer (≤ 64 KiB taken,
-      // in chunks of at least 16 KiB) for that connection
-      assertWithin(directGrowth, 3L * 64 * 1024, "direct memory growth (bytes)");
+      // the library's staging read (its pool keeps one chunk of each class it grew through:
+      // 1 + 4 + 16 + 64 KiB), the non-blocking send buffer (≤ 64 KiB taken, and one send beyond)
+      // for that connection, and the JDK's own per-thread temporary direct buffers for the heap
+      // writes (up to one send's size on each thread that wrote): a constant, however much the
+      // peer pushes (4.5 MB here)
+      assertWithin(directGrowth, 4L * 64 * 1024, "direct memory growth (bytes)");
       assertWithin(heapGrowth, 2L << 20, "retained heap growth (bytes)");
       System.out.printf("%s never-reading peer: stalled after %,d bytes; direct +%,d B,"
           + " heap +%,d B%n", model, stalledAt, directGrowth, heapGrowth);
