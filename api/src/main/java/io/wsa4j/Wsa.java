@@ -317,7 +317,9 @@ public interface Wsa extends AutoCloseable {
    * completes with 0 and consumes nothing: an idle connection then holds no receive buffer of its
    * own (wsa4j keeps a staging chunk for it, since NIO2 can only wait for data by reading: {@value
    * io.wsa4j.Winsock#ZERO_BYTE_STAGING} bytes after small messages, up to 64 KiB while data flows,
-   * so that the receive that follows gets the whole message at once).
+   * so that the receive that follows gets the whole message at once: when it empties a chunk a
+   * read filled, it reads the rest during its own call, as Windows' receive takes everything the
+   * socket holds).
    *
    * <p>{@code MSG_WAITALL} completes only when the buffers are full, the peer closed, or an error
    * occurred. {@code MSG_PEEK} copies data without consuming it; it sees at most the data wsa4j has

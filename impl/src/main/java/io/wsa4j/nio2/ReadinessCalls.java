@@ -207,7 +207,21 @@ final class ReadinessCalls {
     if ((flags & MSG_WAITALL) != 0) {
       return fail(WSAEOPNOTSUPP); // recv page: not on non-blocking sockets
     }
-    return recvNow(sock, q, q.receiveNow(buf, off, len, null, 0, (flags & MSG_PEEK) != 0));
+    boolean peek = (flags & MSG_PEEK) != 0;
+    int got = q.receiveNow(buf, off, len, null, 0, peek);
+    // while the staged chunk was a full read, fetch more during this call, as Windows' recv takes
+    // everything the socket holds; each read is larger (up to 64 KiB) and the caller's buffer
+    // bounds the loop. A read that does not finish at once stays in flight as the probe
+    while (got > 0 && got < len && !peek && q.moreLikelyWaiting()) {
+      sock.readiness.watch();
+      q.pump();
+      int more = q.receiveNow(buf, off + got, len - got, null, 0, false);
+      if (more <= 0) {
+        break; // nothing more now; an end of stream or error is reported by the next call
+      }
+      got += more;
+    }
+    return recvNow(sock, q, got);
   }
 
   /** WSARecv without a token on a non-blocking socket (winsock-semantics scenario 9). */

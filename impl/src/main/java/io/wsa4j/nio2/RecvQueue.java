@@ -228,6 +228,15 @@ final class RecvQueue extends OpQueue {
     }
   }
 
+  /**
+   * Whether a non-blocking receive that just emptied staging should read again at once: the read
+   * that staged those bytes filled its buffer, so more is likely in the kernel, and nothing else
+   * is reading.
+   */
+  synchronized boolean moreLikelyWaiting() {
+    return !staged && readFilled && head == null && !busy && !eof && error == 0 && !closed;
+  }
+
   /** FIONREAD: the bytes a receive returns now (those staged, when no receive is posted). */
   synchronized int readableNow() {
     return head == null && staged ? staging.remaining() : 0;

@@ -116,6 +116,24 @@ class ReadinessRulesTest extends WsaFixture {
     assertArrayEquals("hello".getBytes(), recvAll(c.s(), 5));
   }
 
+  /**
+   * Windows' recv takes everything the socket holds. wsa4j learns readability by a small staging
+   * read, so the recv that follows reads the rest during its call instead of returning that chunk
+   * alone (one write of 8 KiB arrives whole on loopback).
+   */
+  @Test
+  @DisplayName("rule 28: once readable, a non-blocking recv gets the whole 8 KiB message the peer wrote, not the staging chunk")
+  void recvAfterReadableGetsTheWholeMessage() throws Exception {
+    Conn c = nonBlocking();
+    byte[] data = new byte[8 * 1024];
+    new java.util.Random(8).nextBytes(data);
+    c.peerSend(data, Pacing.BULK);
+    awaitReadable(c.s());
+    byte[] buf = new byte[16 * 1024];
+    assertEquals(data.length, wsa.recv(c.s(), buf, 0, buf.length, 0), "bytes of one recv");
+    assertArrayEquals(data, java.util.Arrays.copyOf(buf, data.length));
+  }
+
   @Test
   @DisplayName("rule 28: WSARecv without a token on a non-blocking socket fails with WSAEWOULDBLOCK; with a token it is overlapped as ever")
   void overlappedUnaffected() throws Exception {
