@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link PortCalls}: completion ports;
  *   <li>{@link ExtensionCalls}: {@code AcceptEx}, {@code ConnectEx}, {@code DisconnectEx},
  *       {@code WSAIoctl} and the update-context options;
- *   <li>{@link ReadinessCalls}: non-blocking mode, {@code WSAEventSelect}, {@code select},
- *       {@code WSAPoll}, plain {@code send}/{@code recv};
+ *   <li>{@link ReadinessCalls}: non-blocking mode, {@code WSAEventSelect}, plain {@code
+ *       send}/{@code recv};
+ *   <li>{@link ReadinessWaits}: {@code select} and {@code WSAPoll};
  *   <li>{@link DatagramCalls}: {@code WSASendTo}/{@code WSARecvFrom}, {@code sendto}/{@code
  *       recvfrom}.
  * </ul>
@@ -74,6 +75,7 @@ final class Nio2Wsa implements Wsa {
   private final PortCalls ports = new PortCalls(this);
   private final ExtensionCalls extensions = new ExtensionCalls(this, args);
   private final ReadinessCalls readiness = new ReadinessCalls(this, args);
+  private final ReadinessWaits readinessWaits = new ReadinessWaits(this, args);
   private final DatagramCalls datagrams = new DatagramCalls(this, args);
 
   Nio2Wsa(WsaConfig config, String providerName) {
@@ -444,7 +446,7 @@ final class Nio2Wsa implements Wsa {
     return extensions.setsockopt(s, level, option, value);
   }
 
-  // -- non-blocking mode and readiness: ReadinessCalls --
+  // -- non-blocking mode and readiness: ReadinessCalls, ReadinessWaits (select, WSAPoll) --
 
   @Override
   public int ioctlsocket(WsaSocket s, int cmd, int[] argp) {
@@ -464,12 +466,12 @@ final class Nio2Wsa implements Wsa {
   @Override
   public int select(int nfds, WsaFdSet readfds, WsaFdSet writefds, WsaFdSet exceptfds,
       WsaTimeval timeout) {
-    return readiness.select(nfds, readfds, writefds, exceptfds, timeout);
+    return readinessWaits.select(nfds, readfds, writefds, exceptfds, timeout);
   }
 
   @Override
   public int poll(WsaPollFd[] fdArray, int fds, int timeoutMillis) {
-    return readiness.poll(fdArray, fds, timeoutMillis);
+    return readinessWaits.poll(fdArray, fds, timeoutMillis);
   }
 
   @Override

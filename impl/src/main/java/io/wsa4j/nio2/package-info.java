@@ -7,7 +7,8 @@
  *       the class of its concern: {@link io.wsa4j.nio2.SocketCalls}, {@link
  *       io.wsa4j.nio2.DataCalls}, {@link io.wsa4j.nio2.EventCalls}, {@link
  *       io.wsa4j.nio2.PortCalls}, {@link io.wsa4j.nio2.ExtensionCalls}, {@link
- *       io.wsa4j.nio2.ReadinessCalls}, {@link io.wsa4j.nio2.DatagramCalls}. {@link
+ *       io.wsa4j.nio2.ReadinessCalls}, {@link io.wsa4j.nio2.ReadinessWaits}, {@link
+ *       io.wsa4j.nio2.DatagramCalls}. {@link
  *       io.wsa4j.nio2.Args} checks arguments in Winsock's order; every failure leaves through
  *       {@code Args.fail(code)}, which sets the last error. {@link io.wsa4j.nio2.BlockingWaits}:
  *       how a calling thread waits for one operation. {@link io.wsa4j.nio2.NioPort}: a port
