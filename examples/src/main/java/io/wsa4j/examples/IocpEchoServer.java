@@ -225,6 +225,8 @@ public final class IocpEchoServer implements EchoServer {
   private void workerLoop() {
     WsaOverlappedEntry[] entries = new WsaOverlappedEntry[BATCH]; // filled in place, reused
     int[] removed = new int[1];
+    // connections whose echo went out during this batch: their next receive is posted after it
+    List<IocpConnection> receiveAfterBatch = new ArrayList<>(BATCH);
     boolean shutdown = false;
     while (!shutdown) {
       if (!wsa.getQueuedCompletionStatusEx(port, entries, BATCH, removed, WSA_INFINITE, false)) {
@@ -244,9 +246,34 @@ public final class IocpEchoServer implements EchoServer {
           }
           continue;
         }
-        dispatch((IoContext) e.overlapped(), e.bytesTransferred()); // CONTAINING_RECORD
+        dispatch((IoContext) e.overlapped(), e.bytesTransferred(), receiveAfterBatch);
+      }
+      postReceivesAfterBatch(receiveAfterBatch);
+    }
+  }
+
+  /**
+   * Posts the next receive of each connection whose send finished during the batch. Posted right
+   * after its send, that receive would nearly always find nothing yet and wait in NIO2's poller,
+   * to come back through the port; posted after the rest of the batch, it often finds the peer's
+   * next message already there and finishes during the call (a completion routine server gets
+   * the same delay for free: its next receive is posted from the send's routine, which runs after
+   * the routines queued before it). Each connection is here at most once per batch (it has one
+   * operation at a time), so the list holds at most {@link #BATCH}.
+   */
+  private void postReceivesAfterBatch(List<IocpConnection> pending) {
+    for (int i = 0; i < pending.size(); i++) {
+      IocpConnection c = pending.get(i);
+      try {
+        if (postNextRecv(c)) {
+          completedInline(c, 0, c.count[0], null); // no second delay: the loop stays bounded
+        }
+      } catch (RuntimeException e) {
+        LOG.log(WARNING, "worker failed on a completion; connection closed", e);
+        retire(c);
       }
     }
+    pending.clear();
   }
 
   /**
@@ -262,7 +289,7 @@ public final class IocpEchoServer implements EchoServer {
    * Handles one packet. As {@code GetQueuedCompletionStatusEx} does not say whether the operation
    * failed, its status is read from the token, as C code reads {@code lpOverlapped->Internal}.
    */
-  private void dispatch(IoContext io, int bytes) {
+  private void dispatch(IoContext io, int bytes, List<IocpConnection> receiveAfterBatch) {
     int error = (int) io.internal();
     try {
       if (io.kind == IoContext.Kind.ACCEPT) {
@@ -270,7 +297,7 @@ public final class IocpEchoServer implements EchoServer {
       } else if (io.kind == IoContext.Kind.DISCONNECT) {
         sockets.disconnected(io.connection, error); // into the pool for the next AcceptEx
       } else {
-        completedInline(io.connection, error, bytes);
+        completedInline(io.connection, error, bytes, receiveAfterBatch);
       }
     } catch (RuntimeException e) {
       LOG.log(WARNING, "worker failed on a completion; connection closed", e);
@@ -287,10 +314,14 @@ public final class IocpEchoServer implements EchoServer {
    * posted to the port instead: it queues behind the other connections' packets, so one busy
    * connection cannot keep this worker from them, and the stack stays flat (a loop, not
    * recursion).
+   *
+   * @param receiveAfterBatch where a connection whose send finished waits for its next receive
+   *     (see {@link #postReceivesAfterBatch}), or null to post that receive at once
    */
-  private void completedInline(IocpConnection c, int error, int bytes) {
+  private void completedInline(IocpConnection c, int error, int bytes,
+      List<IocpConnection> receiveAfterBatch) {
     for (int budget = INLINE_BUDGET; ; budget--) {
-      if (!step(c, error, bytes)) {
+      if (!step(c, error, bytes, receiveAfterBatch)) {
         return; // pending, or its packet is on the way, or the connection is retired
       }
       error = 0;
@@ -310,9 +341,11 @@ public final class IocpEchoServer implements EchoServer {
    * Handles the completion of {@code c}'s operation and starts the next one.
    *
    * @return true when that next operation finished during the call and posts no packet: its result
-   *     ({@code c.count[0]} bytes, no error) is the caller's to handle
+   *     ({@code c.count[0]} bytes, no error) is the caller's to handle; false also when the next
+   *     receive was left to {@code receiveAfterBatch}
    */
-  private boolean step(IocpConnection c, int error, int bytes) {
+  private boolean step(IocpConnection c, int error, int bytes,
+      List<IocpConnection> receiveAfterBatch) {
     switch (c.io.kind) {
       case ZERO_BYTE_RECV:
         if (error != 0) {
@@ -331,6 +364,10 @@ public final class IocpEchoServer implements EchoServer {
       case SEND:
         if (error != 0) {
           retire(c);
+          return false;
+        }
+        if (receiveAfterBatch != null) {
+          receiveAfterBatch.add(c); // posted once this worker's batch is handled
           return false;
         }
         return postNextRecv(c);
@@ -418,7 +455,7 @@ public final class IocpEchoServer implements EchoServer {
       return;
     }
     if (postNextRecv(c)) {
-      completedInline(c, 0, c.count[0]);
+      completedInline(c, 0, c.count[0], null);
     }
   }
 
