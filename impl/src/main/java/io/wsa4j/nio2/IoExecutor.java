@@ -120,25 +120,6 @@ final class IoExecutor extends AbstractExecutorService {
     }
   }
 
-  /**
-   * Whether a task handed over on the calling thread may be waiting in its deque: the thread is
-   * inside {@link #execute} and has deferred work. When this is false right after an NIO2 call
-   * returned without invoking its handler, the operation is parked in epoll: had it finished
-   * during the call, its handler would have run or been deferred here.
-   */
-  static boolean deferring() {
-    Frame frame = FRAME.get();
-    return frame.running && !frame.deferred.isEmpty();
-  }
-
-  /**
-   * Runs {@code task} on the calling thread after every task deferred on it so far. Only while
-   * {@link #deferring()} is true; {@code task} must not throw.
-   */
-  static void afterDeferred(Runnable task) {
-    FRAME.get().deferred.addLast(task);
-  }
-
   private static void runLogged(Runnable task) {
     try {
       task.run();

@@ -31,13 +31,32 @@ final class RecvQueue extends OpQueue {
   /** The peer closed gracefully. */
   private boolean eof;
   /**
-   * A read saw end of stream while a write of this socket was being attempted. Linux hands a
-   * socket's error to the first read or write only: if that write took a reset, this "end of
-   * stream" is the reset seen second. The EOF waits until the attempt settles (see
-   * {@link #writeSettled} and {@link SendQueue#holdEofUntilWriteSettles}); a write merely blocked
-   * by a peer that does not read does not hold it.
+   * A read saw end of stream while a write of this socket was in flight. Linux hands a socket's
+   * error to the first read or write only: if that write took a reset, this "end of stream" is
+   * the reset seen second. The EOF waits until the write settles ({@link #writeSettled}): after a
+   * reset that is at once (the kernel fails the write, and NIO2's poller reports it), so the
+   * receive fails with the reset as on Windows. A write blocked because the peer does not read
+   * may not settle for a long time, and a real FIN must still end the receives: so the hold ends
+   * after {@link #EOF_HOLD_MILLIS} at the latest ({@link #eofHoldExpired}). The JDK itself offers
+   * no way to tell a FIN from a reset whose error the write took.
    */
   private boolean eofHeld;
+  /** The longest an end of stream waits for a write in flight (see {@link #eofHeld}). */
+  static final long EOF_HOLD_MILLIS = 200;
+  /**
+   * Runs {@link #eofHoldExpired} on the JDK's one delayed-task thread (a JVM-wide daemon that
+   * {@code CompletableFuture} keeps); it runs only wsa4j's own completion code there. The thread
+   * is started when this class loads, so it exists from the first socket on and never appears
+   * later as a thread a context left behind.
+   */
+  private static final java.util.concurrent.Executor EOF_HOLD_TIMER =
+      java.util.concurrent.CompletableFuture.delayedExecutor(EOF_HOLD_MILLIS,
+          java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run);
+
+  static {
+    java.util.concurrent.CompletableFuture.delayedExecutor(0,
+        java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run).execute(() -> { });
+  }
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
   private boolean shutdown;
   /** Where NIO2 reads; holds undelivered bytes in [position, limit) when {@link #staged}. */
@@ -412,7 +431,18 @@ final class RecvQueue extends OpQueue {
         eof = true; // a write that took a reset has recorded it by now: deliver() checks
       }
     }
+    if (held) {
+      EOF_HOLD_TIMER.execute(this::eofHoldExpired); // one small task per hold: rare
+    }
     pump();
+  }
+
+  /**
+   * The write an end of stream waited for has not settled in {@link #EOF_HOLD_MILLIS}: it is
+   * blocked by a peer that sent its FIN and does not read, not failing on a reset. The EOF goes.
+   */
+  private void eofHoldExpired() {
+    writeSettled();
   }
 
   /** The read NIO2 held when the socket closed has ended: its buffer goes back to the pool. */

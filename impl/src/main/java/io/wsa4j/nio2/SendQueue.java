@@ -44,28 +44,8 @@ final class SendQueue extends OpQueue {
   private ByteBuffer staging;
   /** The write in flight is from {@link #staging}. */
   private boolean writingStaging;
-  /**
-   * The write in flight may be taking the connection's error right now: from {@link #nextIo}
-   * until its handler runs, or until the NIO2 call returned with the write parked in epoll (see
-   * {@link #attemptReturned}). Linux hands a reset to the first read or write only, so an end of
-   * stream a read sees meanwhile may be the reset seen second: the receive side holds it
-   * ({@link #holdEofUntilWriteSettles}). A write parked in epoll holds nothing: a reset wakes it
-   * and NIO2 finishes it before the read that reports the end of stream (both on the thread
-   * that polled the event, the write's handler first), while a plain FIN may leave it blocked
-   * for as long as the peer does not read, which must not keep the peer's EOF from a receive.
-   */
-  private boolean attempting;
-  /** Counts the writes started, so that a returning call knows whether its handler has run. */
-  private long attempts;
-  /** Checks queued behind deferred handlers ({@link #attemptCheck}); only the last one acts. */
-  private int checksQueued;
-  /** The receive side holds an end of stream until the write attempt settles. */
+  /** The receive side holds an end of stream until the write in flight settles. */
   private boolean eofWaiting;
-  /**
-   * Runs after the tasks deferred on a thread whose write call returned with its handler not yet
-   * run: if the handler has still not run, the write is parked in epoll and the attempt is over.
-   */
-  private final Runnable attemptCheck = this::attemptCheck;
   /** A DisconnectEx waiting for the FIN, told outside this lock once it is out. */
   private DisconnectQueue disconnect;
   /** Why the FIN could not be sent (a Winsock code), or 0. */
@@ -123,14 +103,14 @@ final class SendQueue extends OpQueue {
   }
 
   /**
-   * Called by the receive side when a read saw end of stream: if a write is being attempted
-   * ({@link #attempting}), it will be told when that attempt settles ({@link
-   * RecvQueue#writeSettled}); by then a reset the write took is recorded on the socket.
+   * Called by the receive side when a read saw end of stream: if a write is in flight, it will
+   * be told when that write settles ({@link RecvQueue#writeSettled}); by then a reset the write
+   * took is recorded on the socket.
    *
    * @return whether the end of stream must wait
    */
   synchronized boolean holdEofUntilWriteSettles() {
-    if (attempting && !closed) {
+    if (busy && !closed) {
       eofWaiting = true;
       return true;
     }
@@ -206,7 +186,7 @@ final class SendQueue extends OpQueue {
       busy = true;
       if (chunkLeft) {
         writingStaging = true; // rest of a chunk NIO2 wrote only in part
-        return beginAttempt(op);
+        return op;
       }
       writingStaging = blocking;
       if (blocking) {
@@ -222,52 +202,8 @@ final class SendQueue extends OpQueue {
         op.remaining -= n;
         staging.flip();
       }
-      return beginAttempt(op);
+      return op;
     }
-  }
-
-  /** Marks a write as about to start (see {@link #attempting}). Under the lock. */
-  private IoOp beginAttempt(IoOp op) {
-    attempting = true;
-    attempts++;
-    return op;
-  }
-
-  /**
-   * The NIO2 write call of attempt {@code attempt} returned. If its handler has not run, the
-   * write either finished and its handler waits deferred on this thread, or it is parked in
-   * epoll; in the second case the attempt ends now (after the deferred tasks, when some wait).
-   */
-  private void attemptReturned(long attempt) {
-    boolean eofWasWaiting;
-    synchronized (this) {
-      if (!attempting || attempts != attempt) {
-        return; // the handler ran: it ended the attempt
-      }
-      if (IoExecutor.deferring()) {
-        checksQueued++;
-        IoExecutor.afterDeferred(attemptCheck);
-        return;
-      }
-      attempting = false;
-      eofWasWaiting = eofWaiting;
-      eofWaiting = false;
-    }
-    settle(eofWasWaiting);
-  }
-
-  /** See {@link #attemptCheck}: the last queued check ends an attempt still open. */
-  private void attemptCheck() {
-    boolean eofWasWaiting;
-    synchronized (this) {
-      if (--checksQueued > 0 || !attempting) {
-        return; // a later check is queued behind a later deferred handler, or the handler ran
-      }
-      attempting = false;
-      eofWasWaiting = eofWaiting;
-      eofWaiting = false;
-    }
-    settle(eofWasWaiting);
   }
 
   @Override
@@ -297,7 +233,6 @@ final class SendQueue extends OpQueue {
       return;
     }
     IoOp op = (IoOp) io;
-    long attempt = attempts; // written by this thread in nextIo; no handler can run before the call
     boolean interrupted = IoExecutor.preserveInterrupt();
     try {
       if (writingStaging) {
@@ -313,7 +248,6 @@ final class SendQueue extends OpQueue {
     } finally {
       IoExecutor.restoreInterrupt(interrupted);
     }
-    attemptReturned(attempt);
   }
 
   /**
@@ -369,7 +303,6 @@ final class SendQueue extends OpQueue {
     Object io;
     synchronized (this) {
       busy = false;
-      attempting = false;
       eofWasWaiting = eofWaiting;
       eofWaiting = false;
       if (op.abandoned) {
@@ -398,7 +331,6 @@ final class SendQueue extends OpQueue {
     Object io;
     synchronized (this) {
       busy = false;
-      attempting = false;
       eofWasWaiting = eofWaiting;
       eofWaiting = false;
       writingStaging = false;
