@@ -10,6 +10,9 @@ import io.wsa4j.WsaBuf;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Posted receives of one socket, filled in call order (rule 4).
@@ -37,26 +40,20 @@ final class RecvQueue extends OpQueue {
    * reset that is at once (the kernel fails the write, and NIO2's poller reports it), so the
    * receive fails with the reset as on Windows. A write blocked because the peer does not read
    * may not settle for a long time, and a real FIN must still end the receives: so the hold ends
-   * after {@link #EOF_HOLD_MILLIS} at the latest ({@link #eofHoldExpired}). The JDK itself offers
+   * after {@link #EOF_HOLD_MILLIS} at the latest (then the write is taken as blocked by a peer
+   * that sent its FIN and does not read, not failing on a reset). The JDK itself offers
    * no way to tell a FIN from a reset whose error the write took.
    */
   private boolean eofHeld;
   /** The longest an end of stream waits for a write in flight (see {@link #eofHeld}). */
   static final long EOF_HOLD_MILLIS = 200;
   /**
-   * Runs {@link #eofHoldExpired} on the JDK's one delayed-task thread (a JVM-wide daemon that
-   * {@code CompletableFuture} keeps); it runs only wsa4j's own completion code there. The thread
-   * is started when this class loads, so it exists from the first socket on and never appears
-   * later as a thread a context left behind.
+   * Ends a hold with {@link #writeSettled} on the JDK's one delayed-task thread (a JVM-wide
+   * daemon that {@code CompletableFuture} starts at its first delayed task and keeps); only
+   * wsa4j's own completion code runs there.
    */
-  private static final java.util.concurrent.Executor EOF_HOLD_TIMER =
-      java.util.concurrent.CompletableFuture.delayedExecutor(EOF_HOLD_MILLIS,
-          java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run);
-
-  static {
-    java.util.concurrent.CompletableFuture.delayedExecutor(0,
-        java.util.concurrent.TimeUnit.MILLISECONDS, Runnable::run).execute(() -> { });
-  }
+  private static final Executor EOF_HOLD_TIMER =
+      CompletableFuture.delayedExecutor(EOF_HOLD_MILLIS, TimeUnit.MILLISECONDS, Runnable::run);
   /** {@code shutdown(SD_RECEIVE)}: new receives fail; pending ones go on (scenario 42). */
   private boolean shutdown;
   /** Where NIO2 reads; holds undelivered bytes in [position, limit) when {@link #staged}. */
@@ -212,7 +209,15 @@ final class RecvQueue extends OpQueue {
   /** A receive that already took bytes completes with them when cancelled (none is lost). */
   @Override
   int abortStatus(IoOp op) {
-    return op.transferred > 0 && !op.waitAll ? 0 : super.abortStatus(op);
+    return holdsResult(op) ? 0 : super.abortStatus(op);
+  }
+
+  /**
+   * Whether {@code op} already took bytes that are its result: a top-up's receive. (A
+   * {@code MSG_WAITALL} receive that took some is not done until its buffers are full.)
+   */
+  private static boolean holdsResult(IoOp op) {
+    return op.transferred > 0 && !op.waitAll;
   }
 
   boolean isWatched() {
@@ -388,7 +393,7 @@ final class RecvQueue extends OpQueue {
       } else if (error != 0 || (error = socket.connectionError()) != 0) {
         // the connection broke, maybe seen first by a send; a receive that already holds bytes
         // (a top-up) completes with them, and the next one gets the error
-        finishHead(op.transferred > 0 && !op.waitAll ? 0 : error);
+        finishHead(holdsResult(op) ? 0 : error);
       } else if (eof) {
         finishHead(0); // 0 bytes, or what MSG_WAITALL had gathered before the close
       } else {
@@ -432,17 +437,9 @@ final class RecvQueue extends OpQueue {
       }
     }
     if (held) {
-      EOF_HOLD_TIMER.execute(this::eofHoldExpired); // one small task per hold: rare
+      EOF_HOLD_TIMER.execute(this::writeSettled); // at the latest; one small task per hold: rare
     }
     pump();
-  }
-
-  /**
-   * The write an end of stream waited for has not settled in {@link #EOF_HOLD_MILLIS}: it is
-   * blocked by a peer that sent its FIN and does not read, not failing on a reset. The EOF goes.
-   */
-  private void eofHoldExpired() {
-    writeSettled();
   }
 
   /** The read NIO2 held when the socket closed has ended: its buffer goes back to the pool. */
@@ -468,7 +465,10 @@ final class RecvQueue extends OpQueue {
     }
   }
 
-  /** The write an end of stream waited for has finished (one way or the other). */
+  /**
+   * The write an end of stream waited for has finished (one way or the other), or the hold ran
+   * out ({@link #EOF_HOLD_TIMER}): the end of stream goes to the receives.
+   */
   void writeSettled() {
     synchronized (this) {
       if (!eofHeld) {
